@@ -1,0 +1,118 @@
+package io.ftpalg.engine.stats;
+
+/**
+ * Every event the engine counts, with a stable id and a label used in reports (the Aeron counter model).
+ *
+ * <p>Drops carry the {@code drop-} prefix in their label so that a report can list drop reasons on their own.
+ * Append new counters at the end of their group with a fresh id; never reuse or renumber an id.
+ */
+public enum Counter {
+    // ---- receive and decode (1..99) ----
+    RX_FRAMES(1, "rx-frames"),
+    PASS_NON_IP(2, "pass-non-ip"),
+    DROP_TRUNCATED_ETHERNET(3, "drop-truncated-ethernet"),
+    DROP_TRUNCATED_VLAN(4, "drop-truncated-vlan"),
+    DROP_TOO_MANY_VLAN_TAGS(5, "drop-too-many-vlan-tags"),
+    DROP_IPV4_TRUNCATED(6, "drop-ipv4-truncated"),
+    DROP_IPV4_BAD_VERSION(7, "drop-ipv4-bad-version"),
+    DROP_IPV4_BAD_HEADER_LENGTH(8, "drop-ipv4-bad-header-length"),
+    DROP_IPV4_BAD_TOTAL_LENGTH(9, "drop-ipv4-bad-total-length"),
+    DROP_IPV4_BAD_CHECKSUM(10, "drop-ipv4-bad-checksum"),
+    DROP_IPV4_BAD_OPTIONS(11, "drop-ipv4-bad-options"),
+    DROP_IPV6_TRUNCATED(12, "drop-ipv6-truncated"),
+    DROP_IPV6_BAD_PAYLOAD_LENGTH(13, "drop-ipv6-bad-payload-length"),
+    DROP_IPV6_BAD_EXTENSION_CHAIN(14, "drop-ipv6-bad-extension-chain"),
+    DROP_FRAGMENT(15, "drop-fragment"),
+    DROP_TCP_TRUNCATED(16, "drop-tcp-truncated"),
+    DROP_TCP_BAD_HEADER_LENGTH(17, "drop-tcp-bad-header-length"),
+    DROP_TCP_BAD_OPTIONS(18, "drop-tcp-bad-options"),
+    DROP_UDP_TRUNCATED(19, "drop-udp-truncated"),
+    DROP_UDP_BAD_LENGTH(20, "drop-udp-bad-length"),
+    DROP_ICMP_TRUNCATED(21, "drop-icmp-truncated"),
+    DROP_TCP_BAD_CHECKSUM(22, "drop-tcp-bad-checksum"),
+    DROP_FRAME_TOO_LARGE(23, "drop-frame-too-large"),
+    DROP_UNKNOWN_INGRESS(24, "drop-unknown-ingress"),
+    PASS_IP_OTHER_PROTOCOL(25, "pass-ip-other-protocol"),
+
+    // ---- flows and TCP state (100..199) ----
+    FLOW_CREATED(100, "flow-created"),
+    FLOW_EXPIRED(101, "flow-expired"),
+    FLOW_EVICTED(102, "flow-evicted"),
+    DROP_FLOW_TABLE_FULL(103, "drop-flow-table-full"),
+    DROP_TCP_NO_FLOW(104, "drop-tcp-no-flow"),
+    DROP_TCP_INVALID(105, "drop-tcp-invalid"),
+    DROP_INBOUND_UNSOLICITED(106, "drop-inbound-unsolicited"),
+    TCP_RESET_SEEN(107, "tcp-reset-seen"),
+    FLOW_CLOSED(108, "flow-closed"),
+    DROP_TTL_EXCEEDED(109, "drop-ttl-exceeded"),
+    DROP_NO_ROUTE(110, "drop-no-route"),
+
+    // ---- NAT (200..299) ----
+    NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
+    NAT_DESTINATION_MAPPED(201, "nat-destination-mapped"),
+    NAT_PORT_REMAPPED(202, "nat-port-remapped"),
+    DROP_NAT_PORTS_EXHAUSTED(203, "drop-nat-ports-exhausted"),
+    NAT_ICMP_ERROR_TRANSLATED(204, "nat-icmp-error-translated"),
+    DROP_ICMP_ERROR_NO_FLOW(205, "drop-icmp-error-no-flow"),
+    DROP_ICMP_ERROR_MALFORMED(206, "drop-icmp-error-malformed"),
+
+    // ---- FTP control connections (300..399) ----
+    FTP_CONTROL_FLOWS(300, "ftp-control-flows"),
+    FTP_PORT(301, "ftp-port"),
+    FTP_EPRT(302, "ftp-eprt"),
+    FTP_227(303, "ftp-227"),
+    FTP_229(304, "ftp-229"),
+    FTP_PASV(305, "ftp-pasv"),
+    FTP_EPSV(306, "ftp-epsv"),
+    FTP_REWRITES(307, "ftp-rewrites"),
+    FTP_PARSE_ERRORS(308, "ftp-parse-errors"),
+    FTP_BOUNCE_REFUSED(309, "ftp-bounce-refused"),
+    FTP_LINES_HELD(310, "ftp-lines-held"),
+    FTP_LINE_TOO_LONG(311, "ftp-line-too-long"),
+    FTP_TLS_OPAQUE(312, "ftp-tls-opaque"),
+    FTP_AUTH(313, "ftp-auth"),
+    DROP_FTP_OUT_OF_ORDER(314, "drop-ftp-out-of-order"),
+    DROP_FTP_RETRANSMIT_CHANGED(315, "drop-ftp-retransmit-changed"),
+    DROP_FTP_RETRANSMIT_SPLITS_REWRITE(316, "drop-ftp-retransmit-splits-rewrite"),
+    FTP_RETRANSMIT_REWRITTEN(317, "ftp-retransmit-rewritten"),
+    DROP_FTP_HELD_RETRANSMIT(318, "drop-ftp-held-retransmit"),
+    FTP_HOLD_RELEASED_UNPARSED(319, "ftp-hold-released-unparsed"),
+    FTP_FAMILY_MISMATCH(320, "ftp-family-mismatch"),
+    FTP_SESSIONS_EXHAUSTED(321, "ftp-sessions-exhausted"),
+    DROP_FTP_REWRITE_TOO_LARGE(322, "drop-ftp-rewrite-too-large"),
+    SEQADJ_HISTORY_MERGED(323, "seqadj-history-merged"),
+    FTP_LOW_PORT_REFUSED(324, "ftp-low-port-refused"),
+
+    // ---- expectations (400..499) ----
+    EXPECT_CREATED(400, "expect-created"),
+    EXPECT_USED(401, "expect-used"),
+    EXPECT_EXPIRED(402, "expect-expired"),
+    EXPECT_REPLACED(403, "expect-replaced"),
+    EXPECT_REFUSED_TABLE_FULL(404, "expect-refused-table-full"),
+    EXPECT_REFUSED_NO_MAPPING(405, "expect-refused-no-mapping"),
+    EXPECT_REMOVED_WITH_CONTROL(406, "expect-removed-with-control"),
+
+    // ---- transmit (500..599) ----
+    TX_FORWARDED(500, "tx-forwarded"),
+    TX_DROPPED(501, "tx-dropped");
+
+    /** Stable numeric id (reports, external tools). */
+    public final int id;
+    /** Stable text label, kebab-case. */
+    public final String label;
+
+    Counter(int id, String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    public boolean isDrop() {
+        return label.startsWith("drop-");
+    }
+
+    private static final Counter[] VALUES = values();
+
+    public static Counter byIndex(int ordinal) {
+        return VALUES[ordinal];
+    }
+}
