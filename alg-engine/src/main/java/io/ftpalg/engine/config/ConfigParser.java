@@ -133,7 +133,9 @@ public final class ConfigParser {
         }
         if (outside == null) {
             throw new ConfigException(
-                    source, last, "missing required 'port outside' line (e.g. 'port outside match src-net 0.0.0.0/0')");
+                    source,
+                    last,
+                    "missing required 'port outside' line (e.g. 'port outside match pcapng-interface 1')");
         }
         crossChecks();
         FtpConfig ftp;

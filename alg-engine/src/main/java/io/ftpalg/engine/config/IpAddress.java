@@ -48,7 +48,7 @@ public record IpAddress(int version, long hi, long lo) {
     /** Parses {@code 192.0.2.1} or any RFC 4291 IPv6 text form; throws with a message naming the input. */
     public static IpAddress parse(String s) {
         if (s == null || s.isEmpty()) {
-            throw new IllegalArgumentException("empty IP address");
+            throw new IllegalArgumentException("bad IP address '': empty");
         }
         if (s.indexOf(':') >= 0) {
             return parseV6(s);
@@ -105,15 +105,17 @@ public record IpAddress(int version, long hi, long lo) {
             throw bad(s, "'::' may appear only once");
         }
         int[] groups = new int[8];
-        int count;
         if (dc < 0) {
-            count = parseGroups(s, s, groups, 0);
+            int count = parseGroups(s, s, groups, 0);
             if (count != 8) {
                 throw bad(s, "IPv6 address needs 8 groups (or '::'), found " + count);
             }
         } else {
             String head = s.substring(0, dc);
             String tail = s.substring(dc + 2);
+            if (head.indexOf('.') >= 0) {
+                throw bad(s, "an embedded IPv4 address may only be the last part");
+            }
             int[] tailGroups = new int[8];
             int h = head.isEmpty() ? 0 : parseGroups(head, s, groups, 0);
             int t = tail.isEmpty() ? 0 : parseGroups(tail, s, tailGroups, 0);
@@ -121,7 +123,6 @@ public record IpAddress(int version, long hi, long lo) {
                 throw bad(s, "'::' must stand for at least one zero group, but " + (h + t) + " groups are given");
             }
             System.arraycopy(tailGroups, 0, groups, 8 - t, t);
-            count = 8;
         }
         long hi = 0;
         long lo = 0;
