@@ -259,7 +259,8 @@ public final class ConfigParser {
                 if (clash) {
                     throw l.error("'match " + m.describe() + "' on port " + p.name() + " overlaps 'match "
                             + o.describe() + "' on port " + other.name() + " " + where
-                            + "; a frame must match only one port");
+                            + "; a frame must match only one port (use disjoint networks, or tell the ports apart"
+                            + " by pcapng-interface or src-mac)");
                 }
             }
         }
@@ -582,9 +583,11 @@ public final class ConfigParser {
             if (options.contains(w)) {
                 return w;
             }
-            String list = options.size() <= 1 ? "" : " (one of: " + String.join(", ", options) + ")";
+            // List the choices unless the expectation already names them all.
+            boolean named = expected.contains("(") || options.stream().allMatch(o -> expected.contains("'" + o + "'"));
+            String list = named ? "" : " (one of: " + String.join(", ", options) + ")";
             String what = i == 1 ? "unknown keyword '" + w + "'" : "unknown word '" + w + "'";
-            throw error(what + ", expected " + expected + (expected.contains("(") ? "" : list) + hint(w, options));
+            throw error(what + ", expected " + expected + list + hint(w, options));
         }
 
         private String hint(String w, List<String> options) {
