@@ -79,6 +79,9 @@ public final class PacketSlot {
 
     public int payloadLength;
 
+    /** Set by a stage that changed the L4 payload: the L4 checksum is recomputed in full before transmit. */
+    public boolean l4Dirty;
+
     // ---- ICMP ----
     public int icmpType, icmpCode;
 
@@ -116,6 +119,7 @@ public final class PacketSlot {
         payloadOffset = 0;
         payloadLength = 0;
         icmpType = icmpCode = -1;
+        l4Dirty = false;
         egressPort = PORT_NONE;
     }
 }

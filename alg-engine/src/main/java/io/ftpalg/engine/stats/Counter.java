@@ -46,6 +46,9 @@ public enum Counter {
     FLOW_CLOSED(108, "flow-closed"),
     DROP_TTL_EXCEEDED(109, "drop-ttl-exceeded"),
     DROP_NO_ROUTE(110, "drop-no-route"),
+    DROP_OUTBOUND_DENIED(111, "drop-outbound-denied"),
+    DROP_WRONG_PORT(112, "drop-wrong-port"),
+    PASS_ICMP_OTHER(113, "pass-icmp-other"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),

@@ -1,0 +1,328 @@
+package io.ftpalg.engine.expect;
+
+import io.ftpalg.engine.codec.Bytes;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+
+/**
+ * Expected FTP data connections, in an off-heap Chronicle Map (keys and values fixed-size byte records), plus a
+ * small primitive index per control session that enforces the per-session cap, finds expectations to expire and
+ * removes a session's expectations when its control connection ends.
+ *
+ * <p>Only the slow path comes here: a negotiation creates an entry, and a new connection that matches no flow
+ * consumes one. Established packets never touch the map. Every entry is one-shot: consuming it removes it.
+ *
+ * <pre>
+ * key   (40 bytes)  peerHi peerLo dstHi dstLo | dstPort&lt;&lt;32 | 6&lt;&lt;8 | ipVersion
+ * value (96 bytes)  realDstHi realDstLo realDstPort newSrcHi newSrcLo ingressPort controlFlow controlGeneration
+ *                   session deadlineMs createdMs
+ * </pre>
+ *
+ * <p>Caps: {@code maxPerSession} per control session (a new one replaces the session's oldest, as Linux's
+ * {@code max_expected} does), {@code maxTotal} overall (then creation is refused and counted). Memory at the cap:
+ * Chronicle's per-entry overhead plus 136 bytes, and {@code 48 * maxPerSession} bytes per session of index.
+ */
+public final class ExpectationTable implements AutoCloseable {
+    static final int KEY_SIZE = 40;
+    static final int VALUE_SIZE = 96;
+    private static final int IDX_LONGS = 6; // key (5 longs) + deadline
+
+    private final ChronicleMap<byte[], byte[]> map;
+    private final int maxPerSession;
+    private final int maxTotal;
+    private final byte[] key = new byte[KEY_SIZE];
+    private final byte[] value = new byte[VALUE_SIZE];
+
+    /** Per session: number of live expectations, then up to maxPerSession (key, deadline) in creation order. */
+    private final int[] sessionCount;
+
+    private final long[] sessionIndex;
+    private int total;
+    private int sweepSession;
+
+    public ExpectationTable(int sessions, int maxPerSession, int maxTotal) {
+        this.maxPerSession = Math.max(1, maxPerSession);
+        this.maxTotal = Math.max(1, maxTotal);
+        this.sessionCount = new int[sessions];
+        this.sessionIndex = new long[sessions * this.maxPerSession * IDX_LONGS];
+        this.map = ChronicleMap.of(byte[].class, byte[].class)
+                .name("ftp-alg-expectations")
+                .entries(this.maxTotal)
+                .constantKeySizeBySample(new byte[KEY_SIZE])
+                .constantValueSizeBySample(new byte[VALUE_SIZE])
+                .create();
+    }
+
+    public int size() {
+        return total;
+    }
+
+    public int maxTotal() {
+        return maxTotal;
+    }
+
+    /** Outcome of {@link #create}. */
+    public static final int CREATED = 0;
+
+    public static final int REPLACED_OLDEST = 1;
+    public static final int REFUSED_FULL = 2;
+
+    /** Outcome of {@link #consume}. */
+    public static final int NO_MATCH = 0;
+
+    public static final int MATCHED = 1;
+    public static final int EXPIRED = 2;
+
+    /**
+     * Adds an expectation for {@code e.session}. If the session is at its cap its oldest expectation is removed
+     * first and copied into {@code replaced} (for the report).
+     */
+    public int create(Expectation e, Expectation replaced) {
+        int s = e.session;
+        int result = CREATED;
+        if (sessionCount[s] >= maxPerSession) {
+            removeAt(s, 0, replaced);
+            result = REPLACED_OLDEST;
+        } else if (total >= maxTotal) {
+            return REFUSED_FULL;
+        }
+        encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
+        encodeValue(e);
+        boolean fresh;
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> entry = c.entry();
+            Data<byte[]> v = c.wrapValueAsData(value);
+            if (entry != null) {
+                // Same key again (a client repeating PORT with the same port): refresh it in place.
+                c.replaceValue(entry, v);
+                fresh = false;
+            } else {
+                c.insert(c.absentEntry(), v);
+                fresh = true;
+            }
+        }
+        if (fresh) {
+            int i = sessionCount[s]++;
+            int b = (s * maxPerSession + i) * IDX_LONGS;
+            writeIndex(b, e);
+            total++;
+        } else {
+            refreshIndex(s, e);
+        }
+        return result;
+    }
+
+    /**
+     * Finds and removes the expectation a new connection matches. Expired entries are removed and not returned.
+     *
+     * @return {@link #MATCHED} ({@code out} holds it), {@link #EXPIRED} (it was removed, {@code out} holds it)
+     *     or {@link #NO_MATCH}
+     */
+    public int consume(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, long nowMs,
+            Expectation out) {
+        if (total == 0) {
+            return NO_MATCH;
+        }
+        encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> entry = c.entry();
+            if (entry == null) {
+                return NO_MATCH;
+            }
+            entry.value().getUsing(value);
+            c.remove(entry);
+        }
+        decode(out);
+        unindex(out.session, out);
+        total--;
+        return out.deadlineMs - nowMs > 0 ? MATCHED : EXPIRED;
+    }
+
+    /**
+     * True if an expectation with this key exists for a control flow other than {@code controlFlow} (the NAT port
+     * choice steps past such ports).
+     */
+    public boolean exists(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort,
+            int controlFlow) {
+        if (total == 0) {
+            return false;
+        }
+        encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            MapEntry<byte[], byte[]> entry = c.entry();
+            if (entry == null) {
+                return false;
+            }
+            entry.value().getUsing(value);
+        }
+        return (int) (Bytes.i64(value, 40) >>> 32) != controlFlow;
+    }
+
+    /**
+     * Removes every expectation of a session (its control connection ended), copying each into {@code sink}
+     * before calling {@code onRemoved}. Returns how many were removed.
+     */
+    public int removeSession(int session, Expectation scratch, Removed onRemoved) {
+        int n = 0;
+        while (sessionCount[session] > 0) {
+            removeAt(session, sessionCount[session] - 1, scratch);
+            if (onRemoved != null) {
+                onRemoved.removed(scratch);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Expires up to {@code budget} sessions' worth of timed-out expectations, moving a cursor over the sessions.
+     * Returns the number expired; each is passed to {@code onExpired}.
+     */
+    public int sweep(long nowMs, int budget, Expectation scratch, Removed onExpired) {
+        if (total == 0) {
+            return 0;
+        }
+        int expired = 0;
+        int sessions = sessionCount.length;
+        for (int n = 0; n < budget; n++) {
+            int s = sweepSession;
+            sweepSession = sweepSession + 1 == sessions ? 0 : sweepSession + 1;
+            for (int i = sessionCount[s] - 1; i >= 0; i--) {
+                long deadline = sessionIndex[(s * maxPerSession + i) * IDX_LONGS + 5];
+                if (deadline - nowMs <= 0) {
+                    removeAt(s, i, scratch);
+                    if (onExpired != null) {
+                        onExpired.removed(scratch);
+                    }
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** Callback for removed expectations (slow path). */
+    public interface Removed {
+        void removed(Expectation e);
+    }
+
+    private void removeAt(int s, int i, Expectation out) {
+        int b = (s * maxPerSession + i) * IDX_LONGS;
+        for (int k = 0; k < 5; k++) {
+            Bytes.i64(key, k * 8, sessionIndex[b + k]);
+        }
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> entry = c.entry();
+            if (entry != null) {
+                entry.value().getUsing(value);
+                c.remove(entry);
+                decode(out);
+            }
+        }
+        int last = sessionCount[s] - 1;
+        int base = s * maxPerSession * IDX_LONGS;
+        System.arraycopy(
+                sessionIndex, base + (i + 1) * IDX_LONGS, sessionIndex, base + i * IDX_LONGS, (last - i) * IDX_LONGS);
+        sessionCount[s] = last;
+        total--;
+    }
+
+    private void unindex(int s, Expectation e) {
+        int n = sessionCount[s];
+        for (int i = 0; i < n; i++) {
+            int b = (s * maxPerSession + i) * IDX_LONGS;
+            if (matches(b, e)) {
+                int base = s * maxPerSession * IDX_LONGS;
+                System.arraycopy(sessionIndex, base + (i + 1) * IDX_LONGS, sessionIndex, base + i * IDX_LONGS,
+                        (n - 1 - i) * IDX_LONGS);
+                sessionCount[s] = n - 1;
+                return;
+            }
+        }
+    }
+
+    private void refreshIndex(int s, Expectation e) {
+        int n = sessionCount[s];
+        for (int i = 0; i < n; i++) {
+            int b = (s * maxPerSession + i) * IDX_LONGS;
+            if (matches(b, e)) {
+                sessionIndex[b + 5] = e.deadlineMs;
+                return;
+            }
+        }
+    }
+
+    private boolean matches(int b, Expectation e) {
+        return sessionIndex[b] == e.peerHi
+                && sessionIndex[b + 1] == e.peerLo
+                && sessionIndex[b + 2] == e.dstHi
+                && sessionIndex[b + 3] == e.dstLo
+                && sessionIndex[b + 4] == keyMeta(e.ipVersion, e.dstPort);
+    }
+
+    private void writeIndex(int b, Expectation e) {
+        sessionIndex[b] = e.peerHi;
+        sessionIndex[b + 1] = e.peerLo;
+        sessionIndex[b + 2] = e.dstHi;
+        sessionIndex[b + 3] = e.dstLo;
+        sessionIndex[b + 4] = keyMeta(e.ipVersion, e.dstPort);
+        sessionIndex[b + 5] = e.deadlineMs;
+    }
+
+    private static long keyMeta(int ipVersion, int dstPort) {
+        return ((long) dstPort << 32) | (6L << 8) | ipVersion;
+    }
+
+    private void encodeKey(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort) {
+        Bytes.i64(key, 0, peerHi);
+        Bytes.i64(key, 8, peerLo);
+        Bytes.i64(key, 16, dstHi);
+        Bytes.i64(key, 24, dstLo);
+        Bytes.i64(key, 32, keyMeta(ipVersion, dstPort));
+    }
+
+    private void encodeValue(Expectation e) {
+        Bytes.i64(value, 0, e.realDstHi);
+        Bytes.i64(value, 8, e.realDstLo);
+        Bytes.i64(value, 16, ((long) e.realDstPort << 32) | (e.ingressPort & 0xFFFF_FFFFL));
+        Bytes.i64(value, 24, e.newSrcHi);
+        Bytes.i64(value, 32, e.newSrcLo);
+        Bytes.i64(value, 40, ((long) e.controlFlow << 32) | (e.controlGeneration & 0xFFFF_FFFFL));
+        Bytes.i64(value, 48, e.session);
+        Bytes.i64(value, 56, e.deadlineMs);
+        Bytes.i64(value, 64, e.createdMs);
+    }
+
+    private void decode(Expectation out) {
+        long meta = Bytes.i64(key, 32);
+        out.ipVersion = (int) meta & 0xFF;
+        out.dstPort = (int) (meta >>> 32);
+        out.peerHi = Bytes.i64(key, 0);
+        out.peerLo = Bytes.i64(key, 8);
+        out.dstHi = Bytes.i64(key, 16);
+        out.dstLo = Bytes.i64(key, 24);
+        out.realDstHi = Bytes.i64(value, 0);
+        out.realDstLo = Bytes.i64(value, 8);
+        long p = Bytes.i64(value, 16);
+        out.realDstPort = (int) (p >>> 32);
+        out.ingressPort = (int) p;
+        out.newSrcHi = Bytes.i64(value, 24);
+        out.newSrcLo = Bytes.i64(value, 32);
+        long cf = Bytes.i64(value, 40);
+        out.controlFlow = (int) (cf >>> 32);
+        out.controlGeneration = (int) cf;
+        out.session = (int) Bytes.i64(value, 48);
+        out.deadlineMs = Bytes.i64(value, 56);
+        out.createdMs = Bytes.i64(value, 64);
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+}

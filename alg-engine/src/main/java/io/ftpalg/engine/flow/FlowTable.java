@@ -1,0 +1,318 @@
+package io.ftpalg.engine.flow;
+
+import java.util.Arrays;
+
+/**
+ * The connection table: fixed capacity, primitive arrays only, no allocation after construction.
+ *
+ * <h2>Model (Linux conntrack's)</h2>
+ *
+ * Each flow holds two tuples: the ORIGINAL one, as the first packet arrived from the initiator, and the REPLY
+ * one, as the answer is expected to arrive from the responder. Both are in the hash index and both lead to the
+ * same flow, so either direction finds it (the symmetric key). NAT is nothing but the difference between the
+ * two: a packet travelling in direction {@code d} leaves looking like the inverse of the other direction's
+ * tuple. With no NAT the reply tuple is the exact inverse of the original.
+ *
+ * <pre>
+ *   client 192.0.2.2:40000 -> server 198.51.100.7:21, source NAT to 203.0.113.1
+ *   ORIGINAL  192.0.2.2:40000     -> 198.51.100.7:21      (arrives inside)
+ *   REPLY     198.51.100.7:21     -> 203.0.113.1:40000    (arrives outside)
+ * </pre>
+ *
+ * <h2>Layout</h2>
+ *
+ * A tuple is five longs: {@code srcHi, srcLo, dstHi, dstLo, meta} with {@code meta = sport<<48 | dport<<32 |
+ * proto<<8 | ipVersion}. The index is open addressing with linear probing over a {@code long[]} whose entries
+ * are {@code (hash32 << 32) | (ref + 1)}, {@code ref = flow << 1 | direction}, 0 meaning empty; removal shifts
+ * the following cluster back (no tombstones). The index has at least four slots per flow (two tuples, load
+ * factor at most one half). Memory per flow: 80 bytes of tuples, 32 of index, about 40 of state.
+ *
+ * <h2>Eviction</h2>
+ *
+ * When no record is free, {@link #allocate} fails and the caller asks {@link #evictCandidate} for a victim: the
+ * first flow, from a moving clock hand over at most {@link #EVICT_SCAN} records, that is expired or not yet
+ * established (Linux's early drop); established flows are never evicted to make room.
+ */
+public final class FlowTable {
+    public static final int ORIGINAL = 0;
+    public static final int REPLY = 1;
+    public static final int NONE = -1;
+    /** Records looked at, from the clock hand, for an eviction victim or by one expiry sweep step. */
+    public static final int EVICT_SCAN = 16;
+
+    private static final int TUPLE_LONGS = 5;
+    private static final int FLOW_LONGS = 2 * TUPLE_LONGS;
+
+    private final int capacity;
+    private final long[] index;
+    private final int indexMask;
+
+    private final long[] tuples;
+    /** Flow state word, see {@link FlowState}; 0 = free record. */
+    public final int[] state;
+    /** Time after which the flow is dead, ms on the engine's clock. */
+    public final long[] deadline;
+    /** Port (inside/outside) the ORIGINAL direction arrived on. */
+    public final byte[] originPort;
+    /** FTP control session index, or -1. */
+    public final int[] session;
+    /** For an FTP data connection: the control flow, or -1. */
+    public final int[] parent;
+    /** Generation of each record, bumped on free: a (flow, generation) pair names one connection for ever. */
+    public final int[] generation;
+
+    private final int[] freeStack;
+    private int freeTop;
+    private int live;
+    private int clockHand;
+
+    public FlowTable(int maxFlows) {
+        if (maxFlows < 1) {
+            throw new IllegalArgumentException("maxFlows must be positive: " + maxFlows);
+        }
+        this.capacity = maxFlows;
+        int slots = Integer.highestOneBit(Math.max(16, maxFlows * 4 - 1)) << 1;
+        this.index = new long[slots];
+        this.indexMask = slots - 1;
+        this.tuples = new long[maxFlows * FLOW_LONGS];
+        this.state = new int[maxFlows];
+        this.deadline = new long[maxFlows];
+        this.originPort = new byte[maxFlows];
+        this.session = new int[maxFlows];
+        this.parent = new int[maxFlows];
+        this.generation = new int[maxFlows];
+        this.freeStack = new int[maxFlows];
+        for (int i = 0; i < maxFlows; i++) {
+            freeStack[i] = maxFlows - 1 - i;
+        }
+        this.freeTop = maxFlows;
+        Arrays.fill(session, -1);
+        Arrays.fill(parent, -1);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int size() {
+        return live;
+    }
+
+    public static long meta(int ipVersion, int proto, int sport, int dport) {
+        return ((long) sport << 48) | ((long) dport << 32) | ((long) proto << 8) | ipVersion;
+    }
+
+    public static int metaSrcPort(long meta) {
+        return (int) (meta >>> 48) & 0xFFFF;
+    }
+
+    public static int metaDstPort(long meta) {
+        return (int) (meta >>> 32) & 0xFFFF;
+    }
+
+    public static int metaProto(long meta) {
+        return (int) (meta >>> 8) & 0xFF;
+    }
+
+    public static int metaVersion(long meta) {
+        return (int) meta & 0xFF;
+    }
+
+    static int hash(long srcHi, long srcLo, long dstHi, long dstLo, long meta) {
+        long h = meta * 0x9E3779B97F4A7C15L;
+        h = (h ^ srcLo) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ dstLo) * 0x94D049BB133111EBL;
+        h = (h ^ srcHi) * 0x9E3779B97F4A7C15L;
+        h = (h ^ dstHi) * 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 31) ^ (h >>> 47));
+    }
+
+    /**
+     * Finds the flow a tuple belongs to.
+     *
+     * @return {@code flow << 1 | direction}, or {@link #NONE}
+     */
+    public int lookup(long srcHi, long srcLo, long dstHi, long dstLo, long meta) {
+        int h = hash(srcHi, srcLo, dstHi, dstLo, meta);
+        int i = h & indexMask;
+        while (true) {
+            long e = index[i];
+            if (e == 0) {
+                return NONE;
+            }
+            if ((int) (e >>> 32) == h) {
+                int ref = (int) e - 1;
+                int base = (ref >>> 1) * FLOW_LONGS + (ref & 1) * TUPLE_LONGS;
+                if (tuples[base] == srcHi
+                        && tuples[base + 1] == srcLo
+                        && tuples[base + 2] == dstHi
+                        && tuples[base + 3] == dstLo
+                        && tuples[base + 4] == meta) {
+                    return ref;
+                }
+            }
+            i = (i + 1) & indexMask;
+        }
+    }
+
+    /** Takes a free record, or returns {@link #NONE} when the table is full. The record is not indexed yet. */
+    public int allocate() {
+        if (freeTop == 0) {
+            return NONE;
+        }
+        int f = freeStack[--freeTop];
+        live++;
+        session[f] = -1;
+        parent[f] = -1;
+        return f;
+    }
+
+    /** Sets one direction's tuple of an allocated record (before {@link #insert}). */
+    public void setTuple(int flow, int dir, long srcHi, long srcLo, long dstHi, long dstLo, long meta) {
+        int base = flow * FLOW_LONGS + dir * TUPLE_LONGS;
+        tuples[base] = srcHi;
+        tuples[base + 1] = srcLo;
+        tuples[base + 2] = dstHi;
+        tuples[base + 3] = dstLo;
+        tuples[base + 4] = meta;
+    }
+
+    /** Indexes both tuples of a record. The caller has checked that neither tuple is in use. */
+    public void insert(int flow) {
+        indexTuple(flow, ORIGINAL);
+        indexTuple(flow, REPLY);
+    }
+
+    private void indexTuple(int flow, int dir) {
+        int base = flow * FLOW_LONGS + dir * TUPLE_LONGS;
+        int h = hash(tuples[base], tuples[base + 1], tuples[base + 2], tuples[base + 3], tuples[base + 4]);
+        int i = h & indexMask;
+        while (index[i] != 0) {
+            i = (i + 1) & indexMask;
+        }
+        index[i] = ((long) h << 32) | ((flow << 1 | dir) + 1L);
+    }
+
+    /** Removes a record from the index and frees it; its generation changes. */
+    public void remove(int flow) {
+        unindexTuple(flow, ORIGINAL);
+        unindexTuple(flow, REPLY);
+        state[flow] = 0;
+        session[flow] = -1;
+        parent[flow] = -1;
+        generation[flow]++;
+        freeStack[freeTop++] = flow;
+        live--;
+    }
+
+    /** Returns an allocated but never inserted record. */
+    public void release(int flow) {
+        state[flow] = 0;
+        generation[flow]++;
+        freeStack[freeTop++] = flow;
+        live--;
+    }
+
+    private void unindexTuple(int flow, int dir) {
+        long ref = (flow << 1 | dir) + 1L;
+        int base = flow * FLOW_LONGS + dir * TUPLE_LONGS;
+        int h = hash(tuples[base], tuples[base + 1], tuples[base + 2], tuples[base + 3], tuples[base + 4]);
+        int i = h & indexMask;
+        while ((index[i] & 0xFFFF_FFFFL) != ref) {
+            if (index[i] == 0) {
+                return;
+            }
+            i = (i + 1) & indexMask;
+        }
+        // Backward-shift deletion (Knuth 6.4, algorithm R): move later members of the cluster into the hole
+        // when their home slot does not lie cyclically in (hole, their position].
+        int hole = i;
+        int j = i;
+        while (true) {
+            j = (j + 1) & indexMask;
+            long e = index[j];
+            if (e == 0) {
+                break;
+            }
+            int home = (int) (e >>> 32) & indexMask;
+            boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (!stays) {
+                index[hole] = e;
+                hole = j;
+            }
+        }
+        index[hole] = 0;
+    }
+
+    // ---- tuple accessors ----
+
+    public long srcHi(int flow, int dir) {
+        return tuples[flow * FLOW_LONGS + dir * TUPLE_LONGS];
+    }
+
+    public long srcLo(int flow, int dir) {
+        return tuples[flow * FLOW_LONGS + dir * TUPLE_LONGS + 1];
+    }
+
+    public long dstHi(int flow, int dir) {
+        return tuples[flow * FLOW_LONGS + dir * TUPLE_LONGS + 2];
+    }
+
+    public long dstLo(int flow, int dir) {
+        return tuples[flow * FLOW_LONGS + dir * TUPLE_LONGS + 3];
+    }
+
+    public long meta(int flow, int dir) {
+        return tuples[flow * FLOW_LONGS + dir * TUPLE_LONGS + 4];
+    }
+
+    public boolean inUse(int flow) {
+        return state[flow] != 0;
+    }
+
+    /**
+     * Advances the clock hand by up to {@link #EVICT_SCAN} records and returns the first live flow that is
+     * expired at {@code nowMs} or, if {@code includeUnestablished}, not yet established; or {@link #NONE}.
+     */
+    public int evictCandidate(long nowMs, boolean includeUnestablished) {
+        for (int n = 0; n < EVICT_SCAN; n++) {
+            int f = clockHand;
+            clockHand = clockHand + 1 == capacity ? 0 : clockHand + 1;
+            int st = state[f];
+            if (st == 0) {
+                continue;
+            }
+            if (deadline[f] - nowMs <= 0) {
+                return f;
+            }
+            if (includeUnestablished && !FlowState.isAssured(st)) {
+                return f;
+            }
+        }
+        return NONE;
+    }
+
+    /** A short text of one direction's tuple, for reports (slow path). */
+    public String describe(int flow, int dir) {
+        long m = meta(flow, dir);
+        return Addresses.format(metaVersion(m), srcHi(flow, dir), srcLo(flow, dir), metaSrcPort(m))
+                + " -> "
+                + Addresses.format(metaVersion(m), dstHi(flow, dir), dstLo(flow, dir), metaDstPort(m))
+                + " " + protoName(metaProto(m));
+    }
+
+    static String protoName(int proto) {
+        switch (proto) {
+            case 6:
+                return "tcp";
+            case 17:
+                return "udp";
+            case 1:
+                return "icmp";
+            case 58:
+                return "icmpv6";
+            default:
+                return "proto-" + proto;
+        }
+    }
+}

@@ -1,0 +1,551 @@
+package io.ftpalg.engine.ftp;
+
+import io.ftpalg.engine.codec.Bytes;
+import io.ftpalg.engine.codec.Checksum;
+import io.ftpalg.engine.codec.Ipv4Header;
+import io.ftpalg.engine.codec.Ipv6Header;
+import io.ftpalg.engine.codec.TcpHeader;
+import io.ftpalg.engine.config.FtpConfig;
+import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.pipeline.PacketSlot;
+import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.seqadj.SeqAdjust;
+import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.stats.Counters;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The FTP ALG proper: follows the byte stream of each direction of a control connection, finds the lines that
+ * announce data endpoints, has them rewritten, and keeps sequence numbers consistent afterwards. One entry
+ * point, {@link #process}, called for every TCP segment of a tracked control connection before NAT rewrites its
+ * headers.
+ *
+ * <h2>Where commands are recognised</h2>
+ *
+ * Only at line starts of the in-order stream (RFC 959 section 4.1: a command or reply is a line ending in CRLF),
+ * in the right direction: PORT/EPRT from the client (RFC 959 4.1.2, RFC 2428 2), 227/229 from the server (RFC 959
+ * 4.2, RFC 2428 3), AUTH from the client and its 234 answer (RFC 4217 4). A line start is: the first byte after
+ * the SYN, or the byte after an LF. A bare LF ends a line, as it does for Linux and most servers; CR before it is
+ * not part of the line.
+ *
+ * <h2>Segments that arrive out of order, split lines, retransmissions</h2>
+ *
+ * <ul>
+ *   <li>A segment beyond the next expected byte (a gap) is dropped: its bytes cannot be interpreted until the gap
+ *       is filled, and forwarding them unparsed could deliver a PORT unrewritten. The sender retransmits.
+ *   <li>A segment that ends inside a line that may be a PORT/EPRT/227/229/234 (the bytes so far are a prefix of
+ *       one) is cut back to the last complete line; the incomplete tail is <em>held</em> (at most
+ *       {@code ftp max-line} bytes) and goes out in front of the next segment once its line is complete, rewritten
+ *       across the segment boundary if it must be. A held line that is not completed within
+ *       {@code ftp hold-timeout} is released unparsed on the next segment, and a FIN releases it at once. Linux
+ *       drops such segments and can stall for ever; we never drop data, we delay at most one line.
+ *   <li>A retransmission of bytes already forwarded gets exactly the same rewrites and the same sequence shift
+ *       as the first time (the rewrite log and {@link SeqAdjust}); one that splits a rewritten span or carries
+ *       different bytes where a rewrite was is dropped and counted rather than forwarded inconsistently.
+ * </ul>
+ */
+public final class FtpControl {
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final FtpSessions sessions;
+    private final SeqAdjust seqAdjust;
+    private final FlowTable flows;
+    private final FtpConfig config;
+    private final FtpNegotiator negotiator;
+    private final Counters counters;
+    private final EventSink events;
+
+    /** Output payload under construction. */
+    private final byte[] out;
+    /** Held bytes followed by new bytes: the region the line scanner reads. */
+    private final byte[] work;
+
+    private final byte[] text = new byte[FtpSessions.LOG_BYTES];
+    private final FtpEndpoint announced = new FtpEndpoint();
+    private final FtpEndpoint rewriteTo = new FtpEndpoint();
+    private int outLen;
+
+    public FtpControl(FtpSessions sessions, SeqAdjust seqAdjust, FlowTable flows, FtpConfig config,
+            FtpNegotiator negotiator, Counters counters, EventSink events, int slotCapacity) {
+        this.sessions = sessions;
+        this.seqAdjust = seqAdjust;
+        this.flows = flows;
+        this.config = config;
+        this.negotiator = negotiator;
+        this.counters = counters;
+        this.events = events;
+        this.out = new byte[slotCapacity];
+        this.work = new byte[slotCapacity + sessions.maxLine];
+    }
+
+    /**
+     * Processes one segment of control flow {@code flow} travelling in {@code dir}.
+     *
+     * @return null to forward the (possibly rewritten) segment, {@link Counter#FTP_LINES_HELD} when its bytes are
+     *     all held, or the drop counter
+     */
+    public Counter process(PacketSlot s, int flow, int dir, int session, long nowMs) {
+        int lane = session * 2 + dir;
+        int otherLane = session * 2 + (1 - dir);
+        if ((s.tcpFlags & TcpHeader.SYN) != 0) {
+            sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
+            sessions.lineState[lane] = FtpSessions.LINE_START;
+            sessions.heldLen[lane] = 0;
+        } else if (s.payloadLength > 0 && !sessions.isOpaque(session) && sessions.next[lane] >= 0) {
+            if (config.verifyChecksum() && !Checksum.verifyL4(s)) {
+                return Counter.DROP_TCP_BAD_CHECKSUM;
+            }
+            Counter verdict = stream(s, flow, dir, session, lane, nowMs);
+            if (verdict != null) {
+                return verdict;
+            }
+        }
+        translate(s, lane, otherLane);
+        return null;
+    }
+
+    /** Shifts this segment's seq by its lane's history and maps its ack and SACK edges through the other lane's. */
+    private void translate(PacketSlot s, int lane, int otherLane) {
+        byte[] b = s.data;
+        int tcp = s.l4Offset;
+        if (seqAdjust.active(lane)) {
+            long seq = (s.seq + seqAdjust.seqDelta(lane, s.seq)) & 0xFFFF_FFFFL;
+            setField32(s, tcp + TcpHeader.SEQ_OFFSET, seq);
+        }
+        if (seqAdjust.active(otherLane)) {
+            if ((s.tcpFlags & TcpHeader.ACK) != 0) {
+                setField32(s, tcp + TcpHeader.ACK_OFFSET, seqAdjust.mapAck(otherLane, s.ack));
+            }
+            for (int i = 0; i < s.sackBlocks; i++) {
+                int edge = s.sackOffset + i * 8;
+                setField32(s, edge, seqAdjust.mapAck(otherLane, Bytes.u32(b, edge)));
+                setField32(s, edge + 4, seqAdjust.mapAck(otherLane, Bytes.u32(b, edge + 4)));
+            }
+        }
+    }
+
+    private static void setField32(PacketSlot s, int off, long value) {
+        byte[] b = s.data;
+        long old = Bytes.u32(b, off);
+        if (old == value) {
+            return;
+        }
+        Bytes.u32(b, off, value);
+        if (!s.l4Dirty) {
+            int ck = s.l4Offset + TcpHeader.CHECKSUM_OFFSET;
+            Bytes.u16(b, ck, Checksum.update32(Bytes.u16(b, ck), old, value));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The in-order stream
+    // ------------------------------------------------------------------------------------------------------------
+
+    private Counter stream(PacketSlot s, int flow, int dir, int session, int lane, long nowMs) {
+        byte[] b = s.data;
+        int po = s.payloadOffset;
+        int len = s.payloadLength;
+        long seq = s.seq;
+        long next = sessions.next[lane];
+        int heldLen = sessions.heldLen[lane];
+        long heldStart = (next - heldLen) & 0xFFFF_FFFFL;
+
+        int rel = (int) (seq - next);
+        if (rel > 0) {
+            return Counter.DROP_FTP_OUT_OF_ORDER;
+        }
+        int newFrom = -rel; // payload index of the first byte never seen before
+        int newBytes = len - newFrom;
+        int oldLen = Math.max(0, Math.min(len, (int) (heldStart - seq))); // already forwarded bytes
+        boolean fin = (s.tcpFlags & TcpHeader.FIN) != 0;
+        boolean release = fin || (heldLen > 0 && nowMs - sessions.heldSince[lane] >= config.holdTimeoutMs());
+
+        outLen = 0;
+        if (oldLen > 0) {
+            Counter c = replayOld(lane, b, po, oldLen, seq);
+            if (c != null) {
+                return c;
+            }
+        }
+        boolean lineRegion = newBytes > 0 || (release && heldLen > 0);
+        if (lineRegion) {
+            int lane0 = lane * sessions.maxLine;
+            System.arraycopy(sessions.held, lane0, work, 0, heldLen);
+            int wl = heldLen;
+            if (newBytes > 0) {
+                System.arraycopy(b, po + newFrom, work, wl, newBytes);
+                wl += newBytes;
+            }
+            scanLines(s, flow, dir, session, lane, heldStart, wl, release, nowMs);
+            if (newBytes > 0) {
+                sessions.next[lane] = (next + newBytes) & 0xFFFF_FFFFL;
+            }
+        } else if (oldLen == 0) {
+            return heldLen > 0 ? Counter.DROP_FTP_HELD_RETRANSMIT : null;
+        }
+        if (outLen == 0) {
+            counters.inc(Counter.FTP_LINES_HELD);
+            return Counter.FTP_LINES_HELD;
+        }
+        long outSeq = oldLen > 0 ? seq : heldStart;
+        return writeBack(s, outSeq);
+    }
+
+    /**
+     * Re-applies logged rewrites to {@code len} bytes at original seq {@code seq} that were forwarded before, and
+     * appends them to the output.
+     */
+    private Counter replayOld(int lane, byte[] b, int from, int len, long seq) {
+        int base = lane * FtpSessions.LOG;
+        if (sessions.logForgot[lane] && (int) (seq - sessions.logForgottenEnd[lane]) < 0) {
+            return Counter.DROP_FTP_RETRANSMIT_SPLITS_REWRITE;
+        }
+        int copied = 0; // bytes of the old region already appended
+        boolean rewrote = false;
+        for (int e = 0; e < sessions.logCount[lane]; e++) {
+            long start = sessions.logStart[base + e];
+            int oldLen = sessions.logOldLen[base + e];
+            int at = (int) (start - seq);
+            int end = at + oldLen;
+            if (end <= 0 || at >= len) {
+                continue;
+            }
+            if (at < 0 || end > len) {
+                return Counter.DROP_FTP_RETRANSMIT_SPLITS_REWRITE;
+            }
+            if (FtpSessions.hash(b, from + at, from + end) != sessions.logHash[base + e]) {
+                return Counter.DROP_FTP_RETRANSMIT_CHANGED;
+            }
+            append(b, from + copied, at - copied);
+            append(sessions.logBytes, (base + e) * FtpSessions.LOG_BYTES, sessions.logNewLen[base + e]);
+            copied = end;
+            rewrote = true;
+        }
+        append(b, from + copied, len - copied);
+        if (rewrote) {
+            counters.inc(Counter.FTP_RETRANSMIT_REWRITTEN);
+        }
+        return null;
+    }
+
+    /**
+     * Splits {@code work[0..wl)} (original seq {@code ws} at index 0) into lines, handles each complete line and
+     * holds or releases the incomplete tail.
+     */
+    private void scanLines(PacketSlot s, int flow, int dir, int session, int lane, long ws, int wl, boolean release,
+            long nowMs) {
+        int prevHeld = sessions.heldLen[lane];
+        sessions.heldLen[lane] = 0;
+        int i = 0;
+        while (i < wl) {
+            int lf = indexOf(work, i, wl, LF);
+            if (sessions.lineState[lane] == FtpSessions.LINE_SKIP) {
+                int end = lf < 0 ? wl : lf + 1;
+                append(work, i, end - i);
+                if (lf >= 0) {
+                    sessions.lineState[lane] = FtpSessions.LINE_START;
+                }
+                i = end;
+                continue;
+            }
+            if (lf >= 0) {
+                int lineEnd = lf > i && work[lf - 1] == CR ? lf - 1 : lf;
+                lineEmitted = false;
+                handleLine(s, flow, dir, session, lane, ws, i, lineEnd, nowMs);
+                if (!lineEmitted) {
+                    append(work, i, lineEnd - i);
+                }
+                append(work, lineEnd, lf + 1 - lineEnd);
+                i = lf + 1;
+                continue;
+            }
+            // Incomplete tail [i, wl).
+            int tail = wl - i;
+            if (!release && isCandidatePrefix(dir, work, i, wl)) {
+                if (tail <= sessions.maxLine) {
+                    System.arraycopy(work, i, sessions.held, lane * sessions.maxLine, tail);
+                    sessions.heldLen[lane] = tail;
+                    if (prevHeld == 0 || i != 0) {
+                        sessions.heldSince[lane] = nowMs;
+                    }
+                    counters.inc(Counter.FTP_LINES_HELD);
+                    return;
+                }
+                counters.inc(Counter.FTP_LINE_TOO_LONG);
+                noticeIfEnabled(s, "line-too-long", flow, "incomplete candidate line longer than ftp max-line "
+                        + sessions.maxLine + " bytes was forwarded unparsed");
+            } else if (release && prevHeld > 0 && i == 0) {
+                counters.inc(Counter.FTP_HOLD_RELEASED_UNPARSED);
+                noticeIfEnabled(s, "hold-released", flow, "held incomplete line released unparsed: \""
+                        + printable(work, i, wl) + "\"");
+            }
+            append(work, i, tail);
+            sessions.lineState[lane] = FtpSessions.LINE_SKIP;
+            i = wl;
+        }
+    }
+
+    /** Handles one complete line {@code work[from..to)} (line end excluded) at original seq {@code ws + from}. */
+    private void handleLine(PacketSlot s, int flow, int dir, int session, int lane, long ws, int from, int to,
+            long nowMs) {
+        boolean strict = false;
+        int kind = 0;
+        boolean parsed = false;
+        announced.clear();
+        if (dir == FlowTable.ORIGINAL) {
+            int cmd = FtpCommands.classifyCommand(work, from, to);
+            switch (cmd) {
+                case FtpCommands.CMD_PORT:
+                    counters.inc(Counter.FTP_PORT);
+                    kind = FtpNegotiator.PORT;
+                    parsed = FtpParsers.parsePort(
+                            work, FtpCommands.argumentStart(work, from, to, strict), to, strict, announced);
+                    break;
+                case FtpCommands.CMD_EPRT:
+                    counters.inc(Counter.FTP_EPRT);
+                    kind = FtpNegotiator.EPRT;
+                    parsed = FtpParsers.parseEprt(
+                            work, FtpCommands.argumentStart(work, from, to, strict), to, strict, announced);
+                    break;
+                case FtpCommands.CMD_PASV:
+                    counters.inc(Counter.FTP_PASV);
+                    sessions.flags[session] |= FtpSessions.F_PASV_PENDING;
+                    return;
+                case FtpCommands.CMD_EPSV:
+                    counters.inc(Counter.FTP_EPSV);
+                    sessions.flags[session] |= FtpSessions.F_EPSV_PENDING;
+                    return;
+                case FtpCommands.CMD_AUTH:
+                    counters.inc(Counter.FTP_AUTH);
+                    if (FtpCommands.authIsTls(work, FtpCommands.argumentStart(work, from, to, strict), to)) {
+                        sessions.flags[session] |= FtpSessions.F_AUTH_PENDING;
+                    }
+                    return;
+                default:
+                    return;
+            }
+        } else {
+            int code = FtpCommands.replyCode(work, from, to);
+            if (code < 0 || !FtpCommands.isFinalReply(work, from, to)) {
+                return;
+            }
+            int arg = Math.min(from + 4, to);
+            switch (code) {
+                case 227:
+                    counters.inc(Counter.FTP_227);
+                    kind = FtpNegotiator.PASV_227;
+                    sessions.flags[session] &= ~FtpSessions.F_PASV_PENDING;
+                    parsed = FtpParsers.parse227(work, arg, to, strict, announced);
+                    break;
+                case 229:
+                    counters.inc(Counter.FTP_229);
+                    kind = FtpNegotiator.EPSV_229;
+                    sessions.flags[session] &= ~FtpSessions.F_EPSV_PENDING;
+                    parsed = FtpParsers.parse229(work, arg, to, strict, announced);
+                    break;
+                case 234:
+                    if ((sessions.flags[session] & FtpSessions.F_AUTH_PENDING) != 0) {
+                        sessions.flags[session] |= FtpSessions.F_OPAQUE;
+                        counters.inc(Counter.FTP_TLS_OPAQUE);
+                        noticeIfEnabled(s, "ftps-opaque", flow,
+                                "AUTH TLS accepted (234): the control connection is encrypted from here on; ftp-alg"
+                                        + " can no longer read or rewrite PORT/PASV, so data connections through NAT"
+                                        + " or a closed firewall will fail unless the server and client are set up"
+                                        + " for it (e.g. server-side passive ports forwarded and a public PASV"
+                                        + " address)");
+                    }
+                    return;
+                default:
+                    if (code >= 400) {
+                        sessions.flags[session] &= ~FtpSessions.F_AUTH_PENDING;
+                    }
+                    return;
+            }
+        }
+        if (!parsed) {
+            counters.inc(Counter.FTP_PARSE_ERRORS);
+            noticeIfEnabled(s, "parse-error", flow, "unparsable " + kindName(kind) + " line left unchanged, no"
+                    + " expectation: \"" + printable(work, from, to) + "\"");
+            return;
+        }
+        int spanStart = announced.spanStart;
+        int spanEnd = announced.spanEnd;
+        rewriteTo.clear();
+        if (!negotiator.negotiate(flow, dir, kind, announced, rewriteTo, nowMs)) {
+            return;
+        }
+        int n = writeSpan(kind, rewriteTo, announced.delimiter);
+        if (n == spanEnd - spanStart && equalRange(text, 0, work, spanStart, n)) {
+            return;
+        }
+        lineRewritten(s, flow, dir, lane, ws, from, to, spanStart, spanEnd, n, kind);
+    }
+
+    private void lineRewritten(PacketSlot s, int flow, int dir, int lane, long ws, int from, int to, int spanStart,
+            int spanEnd, int n, int kind) {
+        int oldLen = spanEnd - spanStart;
+        int delta = n - oldLen;
+        long spanSeq = (ws + spanStart) & 0xFFFF_FFFFL;
+        sessions.log(lane, spanSeq, oldLen, FtpSessions.hash(work, spanStart, spanEnd), text, 0, n);
+        if (seqAdjust.add(lane, (ws + spanEnd) & 0xFFFF_FFFFL, delta)) {
+            counters.inc(Counter.SEQADJ_HISTORY_MERGED);
+        }
+        counters.inc(Counter.FTP_REWRITES);
+        if (events.enabled()) {
+            String before = new String(work, from, to - from, StandardCharsets.ISO_8859_1);
+            String after = new String(work, from, spanStart - from, StandardCharsets.ISO_8859_1)
+                    + new String(text, 0, n, StandardCharsets.ISO_8859_1)
+                    + new String(work, spanEnd, to - spanEnd, StandardCharsets.ISO_8859_1);
+            events.rewrite(s.timestampNanos, flows.describe(flow, FlowTable.ORIGINAL),
+                    dir == FlowTable.ORIGINAL ? "client-to-server" : "server-to-client", kindName(kind),
+                    before, after, delta, spanSeq);
+        }
+        append(work, from, spanStart - from);
+        append(text, 0, n);
+        append(work, spanEnd, to - spanEnd);
+        lineEmitted = true;
+    }
+
+    /** Set when {@link #handleLine} appended the (rewritten) line itself. */
+    private boolean lineEmitted;
+
+    private int writeSpan(int kind, FtpEndpoint to, byte delimiter) {
+        switch (kind) {
+            case FtpNegotiator.PORT:
+            case FtpNegotiator.PASV_227:
+                return FtpFormat.writePortArgs(text, 0, to.addrLo, to.port);
+            case FtpNegotiator.EPRT:
+                return FtpFormat.writeEprtArgs(text, 0, to.ipVersion, to.addrHi, to.addrLo, to.port, delimiter);
+            default:
+                return FtpFormat.writeDecimal(text, 0, to.port);
+        }
+    }
+
+    /** Copies the output over the segment's payload, fixing lengths; the seq becomes {@code outSeq}. */
+    private Counter writeBack(PacketSlot s, long outSeq) {
+        int po = s.payloadOffset;
+        if (po + outLen > s.capacity() || s.l3Length - s.payloadLength + outLen > 65535) {
+            return Counter.DROP_FTP_REWRITE_TOO_LARGE;
+        }
+        byte[] b = s.data;
+        boolean changed = outLen != s.payloadLength || !equalRange(out, 0, b, po, outLen) || outSeq != s.seq;
+        if (!changed) {
+            return null;
+        }
+        System.arraycopy(out, 0, b, po, outLen);
+        int delta = outLen - s.payloadLength;
+        s.payloadLength = outLen;
+        s.l4Length += delta;
+        s.l3Length += delta;
+        s.length = po + outLen;
+        if (outSeq != s.seq) {
+            Bytes.u32(b, s.l4Offset + TcpHeader.SEQ_OFFSET, outSeq);
+            s.seq = outSeq;
+        }
+        if (s.ipVersion == 4) {
+            Ipv4Header.totalLength(b, s.l3Offset, s.l3Length);
+            Checksum.setIpv4Header(b, s.l3Offset);
+        } else {
+            Ipv6Header.payloadLength(b, s.l3Offset, s.l3Length - Ipv6Header.LENGTH);
+        }
+        s.l4Dirty = true;
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // helpers
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * True if {@code b[from..to)}, the start of a line with no LF yet, could still become a line this direction
+     * rewrites or tracks: a prefix of "PORT ", "EPRT ", "AUTH " (client) or "227 ", "229 ", "234 " (server),
+     * case-insensitively, or a longer line that starts with one of them.
+     */
+    static boolean isCandidatePrefix(int dir, byte[] b, int from, int to) {
+        if (dir == FlowTable.ORIGINAL) {
+            return startsLike(b, from, to, "PORT ") || startsLike(b, from, to, "EPRT ")
+                    || startsLike(b, from, to, "AUTH ");
+        }
+        return startsLike(b, from, to, "227 ") || startsLike(b, from, to, "229 ") || startsLike(b, from, to, "234 ");
+    }
+
+    private static boolean startsLike(byte[] b, int from, int to, String word) {
+        int n = Math.min(to - from, word.length());
+        for (int i = 0; i < n; i++) {
+            int c = b[from + i] & 0xFF;
+            if (c >= 'a' && c <= 'z') {
+                c -= 32;
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void append(byte[] src, int from, int len) {
+        if (len <= 0) {
+            return;
+        }
+        System.arraycopy(src, from, out, outLen, len);
+        outLen += len;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte v) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean equalRange(byte[] a, int ao, byte[] b, int bo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (a[ao + i] != b[bo + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void noticeIfEnabled(PacketSlot s, String kind, int flow, String text) {
+        if (events.enabled()) {
+            events.notice(s.timestampNanos, kind, flows.describe(flow, FlowTable.ORIGINAL), text);
+        }
+    }
+
+    static String kindName(int kind) {
+        switch (kind) {
+            case FtpNegotiator.PORT:
+                return "PORT";
+            case FtpNegotiator.EPRT:
+                return "EPRT";
+            case FtpNegotiator.PASV_227:
+                return "227";
+            case FtpNegotiator.EPSV_229:
+                return "229";
+            default:
+                return "line";
+        }
+    }
+
+    /** A line as text for a report, with control and non-ASCII bytes escaped (slow path). */
+    static String printable(byte[] b, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        int end = Math.min(to, from + 200);
+        for (int i = from; i < end; i++) {
+            int c = b[i] & 0xFF;
+            if (c >= 32 && c < 127 && c != '"' && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        if (end < to) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package io.ftpalg.engine.ftp;
+
+/**
+ * State of the tracked FTP control connections, in primitive arrays sized once: a pool of sessions, each with two
+ * lanes ({@code session * 2 + direction}) holding the in-order stream position, the line state, the bytes of a
+ * held incomplete line, and a log of recent rewrites so that a retransmission can be rewritten identically.
+ *
+ * <p>Memory per session: {@code 2 * maxLine} bytes of held lines plus {@code 2 * LOG * (LOG_BYTES + 28)} bytes of
+ * rewrite log (about 3 KB at the defaults); see README for the totals at the configured cap.
+ */
+public final class FtpSessions {
+    /** Rewrites remembered per lane for retransmissions. */
+    public static final int LOG = 8;
+    /** Longest replacement text remembered (an EPRT span is at most 45 bytes). */
+    public static final int LOG_BYTES = 64;
+
+    static final int LINE_START = 0;
+    static final int LINE_SKIP = 1;
+
+    static final int F_OPAQUE = 1;
+    static final int F_AUTH_PENDING = 2;
+    static final int F_PASV_PENDING = 4;
+    static final int F_EPSV_PENDING = 8;
+
+    final int capacity;
+    final int maxLine;
+
+    final int[] flow;
+    final int[] flags;
+    private final int[] freeStack;
+    private int freeTop;
+
+    // ---- per lane ----
+    final long[] next;
+    final int[] lineState;
+    final int[] heldLen;
+    final long[] heldSince;
+    final byte[] held;
+
+    final long[] logStart;
+    final int[] logOldLen;
+    final int[] logNewLen;
+    final long[] logHash;
+    final byte[] logBytes;
+    final int[] logCount;
+    /** End (original seq) of the newest rewrite that fell out of the log; valid when {@link #logForgot} is set. */
+    final long[] logForgottenEnd;
+
+    final boolean[] logForgot;
+
+    public FtpSessions(int capacity, int maxLine) {
+        this.capacity = capacity;
+        this.maxLine = maxLine;
+        int lanes = capacity * 2;
+        flow = new int[capacity];
+        flags = new int[capacity];
+        freeStack = new int[capacity];
+        for (int i = 0; i < capacity; i++) {
+            freeStack[i] = capacity - 1 - i;
+        }
+        freeTop = capacity;
+        next = new long[lanes];
+        lineState = new int[lanes];
+        heldLen = new int[lanes];
+        heldSince = new long[lanes];
+        held = new byte[lanes * maxLine];
+        logStart = new long[lanes * LOG];
+        logOldLen = new int[lanes * LOG];
+        logNewLen = new int[lanes * LOG];
+        logHash = new long[lanes * LOG];
+        logBytes = new byte[lanes * LOG * LOG_BYTES];
+        logCount = new int[lanes];
+        logForgottenEnd = new long[lanes];
+        logForgot = new boolean[lanes];
+    }
+
+    /** Takes a session for a control flow, or returns -1 when all are in use. */
+    public int allocate(int controlFlow) {
+        if (freeTop == 0) {
+            return -1;
+        }
+        int s = freeStack[--freeTop];
+        flow[s] = controlFlow;
+        flags[s] = 0;
+        for (int lane = s * 2; lane < s * 2 + 2; lane++) {
+            next[lane] = -1;
+            lineState[lane] = LINE_START;
+            heldLen[lane] = 0;
+            logCount[lane] = 0;
+            logForgot[lane] = false;
+        }
+        return s;
+    }
+
+    public void free(int s) {
+        flow[s] = -1;
+        freeStack[freeTop++] = s;
+    }
+
+    public int inUse() {
+        return capacity - freeTop;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isOpaque(int s) {
+        return (flags[s] & F_OPAQUE) != 0;
+    }
+
+    /** Remembers a rewrite of {@code oldLen} bytes at original seq {@code start} by {@code text[off..off+len)}. */
+    void log(int lane, long start, int oldLen, long oldHash, byte[] text, int off, int len) {
+        int n = logCount[lane];
+        int base = lane * LOG;
+        if (n == LOG) {
+            logForgottenEnd[lane] = (logStart[base] + logOldLen[base]) & 0xFFFF_FFFFL;
+            logForgot[lane] = true;
+            System.arraycopy(logStart, base + 1, logStart, base, LOG - 1);
+            System.arraycopy(logOldLen, base + 1, logOldLen, base, LOG - 1);
+            System.arraycopy(logNewLen, base + 1, logNewLen, base, LOG - 1);
+            System.arraycopy(logHash, base + 1, logHash, base, LOG - 1);
+            System.arraycopy(logBytes, (base + 1) * LOG_BYTES, logBytes, base * LOG_BYTES, (LOG - 1) * LOG_BYTES);
+            n--;
+        }
+        logStart[base + n] = start;
+        logOldLen[base + n] = oldLen;
+        logNewLen[base + n] = len;
+        logHash[base + n] = oldHash;
+        System.arraycopy(text, off, logBytes, (base + n) * LOG_BYTES, len);
+        logCount[lane] = n + 1;
+    }
+
+    /** FNV-1a over a byte range: identifies the original text of a rewritten span without storing it. */
+    static long hash(byte[] b, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) {
+            h ^= b[i] & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

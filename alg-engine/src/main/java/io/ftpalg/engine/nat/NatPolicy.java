@@ -1,0 +1,192 @@
+package io.ftpalg.engine.nat;
+
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.config.DnatRule;
+import io.ftpalg.engine.config.IpAddress;
+import io.ftpalg.engine.config.SnatRule;
+import io.ftpalg.engine.config.StaticNat;
+import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.pipeline.PacketSlot;
+import io.ftpalg.engine.stats.Counter;
+
+/**
+ * Decides, for the first packet of a new flow, what the flow's REPLY tuple is: that is, which NAT applies and
+ * whether the firewall admits the flow at all. Rules are compiled once into primitive arrays.
+ *
+ * <p>Order, for a flow that starts inside: firewall outbound policy, static 1:1 (by inside address), source NAT
+ * (first rule whose prefix holds the source). For a flow that starts outside: static 1:1 (by outside address),
+ * destination NAT (protocol, address, port range), then the inbound policy: with {@code firewall inbound deny}
+ * (the default) an outside-initiated flow that no rule translates is refused. Expected FTP data connections are
+ * admitted before this class is asked.
+ *
+ * <p>Source ports (RFC 4787 REQ-1 style endpoint-independent choice is not attempted): the original port is kept
+ * when the resulting reply tuple is free, as Linux does; otherwise ports are tried from a hash of the tuple through
+ * the rule's range, at most {@link #PORT_TRIES} of them. Among several external addresses a source host always
+ * gets the same one (hash of the inside address), so that its control and data connections share an address.
+ */
+public final class NatPolicy {
+    public static final int PORT_TRIES = 256;
+
+    private final FlowTable flows;
+    private final boolean inboundAllow;
+    private final boolean outboundAllow;
+
+    private final SnatRule[] snat;
+    private final DnatRule[] dnat;
+    private final StaticNat[] statics;
+
+    /** The reply tuple chosen by {@link #plan}. */
+    public long replySrcHi, replySrcLo, replyDstHi, replyDstLo;
+
+    public int replySport, replyDport;
+    /** What was applied, for counters. */
+    public boolean sourceMapped, destinationMapped, portRemapped;
+
+    private int ruleLo, ruleHi;
+
+    public NatPolicy(Config config, FlowTable flows) {
+        this.flows = flows;
+        this.inboundAllow = config.inboundAllow();
+        this.outboundAllow = config.outboundAllow();
+        this.snat = config.snat().toArray(new SnatRule[0]);
+        this.dnat = config.dnat().toArray(new DnatRule[0]);
+        this.statics = config.statics().toArray(new StaticNat[0]);
+    }
+
+    /**
+     * Plans NAT for a new flow whose first packet is in {@code s}.
+     *
+     * @return null when admitted (the reply tuple fields are set), else the drop counter
+     */
+    public Counter plan(PacketSlot s) {
+        int v = s.ipVersion;
+        replySrcHi = s.dstHi;
+        replySrcLo = s.dstLo;
+        replySport = s.dstPort;
+        replyDstHi = s.srcHi;
+        replyDstLo = s.srcLo;
+        replyDport = s.srcPort;
+        sourceMapped = destinationMapped = portRemapped = false;
+        ruleLo = 1024;
+        ruleHi = 65535;
+
+        if (s.ingressPort == PacketSlot.PORT_INSIDE) {
+            if (!outboundAllow) {
+                return Counter.DROP_OUTBOUND_DENIED;
+            }
+            for (StaticNat st : statics) {
+                IpAddress in = st.inside();
+                if (in.version() == v && in.hi() == s.srcHi && in.lo() == s.srcLo) {
+                    replyDstHi = st.outside().hi();
+                    replyDstLo = st.outside().lo();
+                    sourceMapped = true;
+                    return resolve(s);
+                }
+            }
+            for (SnatRule r : snat) {
+                if (r.from().contains(v, s.srcHi, s.srcLo)) {
+                    int n = r.to().size();
+                    IpAddress ext = r.to().get(n == 1 ? 0 : Math.floorMod(mix(s.srcHi, s.srcLo), n));
+                    replyDstHi = ext.hi();
+                    replyDstLo = ext.lo();
+                    ruleLo = r.portLo();
+                    ruleHi = r.portHi();
+                    sourceMapped = true;
+                    return resolve(s);
+                }
+            }
+            return resolve(s);
+        }
+        for (StaticNat st : statics) {
+            IpAddress outside = st.outside();
+            if (outside.version() == v && outside.hi() == s.dstHi && outside.lo() == s.dstLo) {
+                replySrcHi = st.inside().hi();
+                replySrcLo = st.inside().lo();
+                destinationMapped = true;
+                return resolve(s);
+            }
+        }
+        for (DnatRule r : dnat) {
+            IpAddress ext = r.externalAddress();
+            if (r.proto() == s.l4Proto
+                    && ext.version() == v
+                    && ext.hi() == s.dstHi
+                    && ext.lo() == s.dstLo
+                    && s.dstPort >= r.externalPortLo()
+                    && s.dstPort <= r.externalPortHi()) {
+                replySrcHi = r.internalAddress().hi();
+                replySrcLo = r.internalAddress().lo();
+                replySport = r.internalPortLo() + (s.dstPort - r.externalPortLo());
+                destinationMapped = true;
+                return resolve(s);
+            }
+        }
+        if (!inboundAllow) {
+            return Counter.DROP_INBOUND_UNSOLICITED;
+        }
+        return resolve(s);
+    }
+
+    /**
+     * Makes the planned reply tuple unique: if another flow already owns it, tries other source ports from the
+     * range (only when this flow is source-mapped; otherwise the clash is the same connection seen twice and the
+     * caller's lookup would have found it).
+     */
+    private Counter resolve(PacketSlot s) {
+        return resolveReplyPort(s.ipVersion, s.l4Proto, sourceMapped, ruleLo, ruleHi) ? null
+                : Counter.DROP_NAT_PORTS_EXHAUSTED;
+    }
+
+    /**
+     * Ensures {@code replyDport} makes the reply tuple unique, remapping it within {@code [lo, hi]} when
+     * {@code mayRemap}. Also used for FTP data connections admitted by an expectation.
+     */
+    public boolean resolveReplyPort(int ipVersion, int proto, boolean mayRemap, int lo, int hi) {
+        if (free(ipVersion, proto, replyDport)) {
+            return true;
+        }
+        if (!mayRemap || proto != 6 && proto != 17 && proto != 1 && proto != 58) {
+            return false;
+        }
+        int span = hi - lo + 1;
+        int start = Math.floorMod(mix(replyDstLo ^ replySrcLo, ((long) replySport << 16) ^ replyDport), span);
+        int tries = Math.min(span, PORT_TRIES);
+        for (int i = 0; i < tries; i++) {
+            int p = lo + (start + i) % span;
+            if (free(ipVersion, proto, p)) {
+                replyDport = p;
+                portRemapped = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean free(int ipVersion, int proto, int dport) {
+        int sport = replySport;
+        if (proto == 1 || proto == 58) {
+            // ICMP echo: the identifier stands for both ports.
+            sport = dport;
+        }
+        return flows.lookup(
+                        replySrcHi, replySrcLo, replyDstHi, replyDstLo,
+                        FlowTable.meta(ipVersion, proto, sport, dport))
+                == FlowTable.NONE;
+    }
+
+    public void setReply(long srcHi, long srcLo, int sport, long dstHi, long dstLo, int dport) {
+        replySrcHi = srcHi;
+        replySrcLo = srcLo;
+        replySport = sport;
+        replyDstHi = dstHi;
+        replyDstLo = dstLo;
+        replyDport = dport;
+        sourceMapped = destinationMapped = portRemapped = false;
+    }
+
+    static int mix(long a, long b) {
+        long h = (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL);
+        h ^= h >>> 29;
+        return (int) (h ^ (h >>> 32));
+    }
+}

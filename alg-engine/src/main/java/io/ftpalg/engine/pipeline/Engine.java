@@ -1,0 +1,572 @@
+package io.ftpalg.engine.pipeline;
+
+import io.ftpalg.engine.codec.Checksum;
+import io.ftpalg.engine.codec.Decoder;
+import io.ftpalg.engine.codec.TcpHeader;
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.config.FtpConfig;
+import io.ftpalg.engine.config.Mode;
+import io.ftpalg.engine.expect.Expectation;
+import io.ftpalg.engine.expect.ExpectationTable;
+import io.ftpalg.engine.flow.Addresses;
+import io.ftpalg.engine.flow.FlowState;
+import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.flow.TcpTracker;
+import io.ftpalg.engine.ftp.FtpControl;
+import io.ftpalg.engine.ftp.FtpEndpoint;
+import io.ftpalg.engine.ftp.FtpNegotiator;
+import io.ftpalg.engine.ftp.FtpSessions;
+import io.ftpalg.engine.nat.HeaderRewriter;
+import io.ftpalg.engine.nat.IcmpErrorTranslator;
+import io.ftpalg.engine.nat.NatPolicy;
+import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.seqadj.SeqAdjust;
+import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.stats.Counters;
+
+/**
+ * The ALG engine: one instance per worker thread, one entry point, {@link #process(PacketSlot)}, that takes a
+ * received frame and leaves it ready to transmit (verdict {@link #FORWARD}, {@link PacketSlot#egressPort} set) or
+ * says why not. The same engine runs live and in offline replay; time is the slot's timestamp, never a clock
+ * call, so a replay is deterministic.
+ *
+ * <pre>
+ *   frame ─► Decoder ─► fragment / TTL policy ─┬─ ICMP error ─► IcmpErrorTranslator ───────────────┐
+ *                                              └─ flow lookup ─► (new: expectation? else NatPolicy)  │
+ *                                                    ─► TcpTracker ─► FtpControl (control flows only)│
+ *                                                    ─► HeaderRewriter (NAT) ─► TTL ─► checksum ─────┴─► egress
+ * </pre>
+ *
+ * <p>Established packets touch only primitive arrays: the flow index, the state word, the header rewrite. The
+ * Chronicle Map of expectations is read only when a new TCP connection matches no flow, and written only when a
+ * control line negotiates a data connection.
+ */
+public final class Engine implements FtpNegotiator, AutoCloseable {
+    public static final int FORWARD = 0;
+    public static final int DROP = 1;
+    /** The packet's bytes were kept (an incomplete FTP line); nothing to transmit now. */
+    public static final int HELD = 2;
+
+    /** Flows examined for expiry per sweep; a sweep runs at most every {@link #SWEEP_INTERVAL_MS}. */
+    private static final int SWEEP_FLOWS = 64;
+
+    private static final int SWEEP_SESSIONS = 64;
+    private static final long SWEEP_INTERVAL_MS = 100;
+
+    private final Config config;
+    private final FtpConfig ftpConfig;
+    private final boolean router;
+    private final Counters counters = new Counters();
+    private final EventSink events;
+
+    private final Decoder decoder = new Decoder();
+    private final FlowTable flows;
+    private final TcpTracker tcp;
+    private final NatPolicy nat;
+    private final IcmpErrorTranslator icmpErrors;
+    private final FtpSessions sessions;
+    private final SeqAdjust seqAdjust;
+    private final ExpectationTable expectations;
+    private final FtpControl ftp;
+
+    private final Expectation expectation = new Expectation();
+    private final Expectation scratch = new Expectation();
+    private final ExpectationTable.Removed onExpired;
+    private final ExpectationTable.Removed onRemovedWithControl;
+
+    /** The last drop reason, for callers that report per packet (replay). */
+    private Counter lastDrop;
+
+    private long lastSweepMs = Long.MIN_VALUE;
+    private long nowNanos;
+
+    public Engine(Config config, EventSink events, int slotCapacity) {
+        this.config = config;
+        this.ftpConfig = config.ftp();
+        this.router = config.mode() == Mode.ROUTER;
+        this.events = events;
+        this.flows = new FlowTable(config.limits().maxFlows());
+        this.tcp = new TcpTracker(config.timeouts());
+        this.nat = new NatPolicy(config, flows);
+        this.icmpErrors = new IcmpErrorTranslator(flows);
+        this.sessions = new FtpSessions(ftpConfig.sessions(), ftpConfig.maxLine());
+        this.seqAdjust = new SeqAdjust(ftpConfig.sessions() * 2);
+        this.expectations =
+                new ExpectationTable(ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect());
+        this.ftp = new FtpControl(sessions, seqAdjust, flows, ftpConfig, this, counters, events, slotCapacity);
+        this.onExpired = e -> {
+            counters.inc(Counter.EXPECT_EXPIRED);
+            reportExpectation("expired", e, "not used within ftp expect-timeout");
+        };
+        this.onRemovedWithControl = e -> {
+            counters.inc(Counter.EXPECT_REMOVED_WITH_CONTROL);
+            reportExpectation("removed", e, "control connection ended");
+        };
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public FlowTable flows() {
+        return flows;
+    }
+
+    public ExpectationTable expectations() {
+        return expectations;
+    }
+
+    public Counter lastDrop() {
+        return lastDrop;
+    }
+
+    /**
+     * Processes one frame.
+     *
+     * @return {@link #FORWARD}, {@link #DROP} (reason in {@link #lastDrop()} and counted) or {@link #HELD}
+     */
+    public int process(PacketSlot s) {
+        counters.inc(Counter.RX_FRAMES);
+        nowNanos = s.timestampNanos;
+        long now = s.timestampNanos / 1_000_000L;
+        if (now - lastSweepMs >= SWEEP_INTERVAL_MS) {
+            sweep(now);
+        }
+        int ingress = s.ingressPort;
+        if (ingress != PacketSlot.PORT_INSIDE && ingress != PacketSlot.PORT_OUTSIDE) {
+            return drop(Counter.DROP_UNKNOWN_INGRESS);
+        }
+        Counter c = decoder.decode(s);
+        if (c != null) {
+            if (c == Counter.PASS_NON_IP) {
+                counters.inc(c);
+                return forward(s, otherPort(ingress));
+            }
+            return drop(c);
+        }
+        if (s.fragment != PacketSlot.FRAG_NONE) {
+            // Policy: fragments are not reassembled. A later fragment carries no ports, so it cannot be matched
+            // to a NAT mapping; TCP (all FTP traffic) does not fragment when PMTU discovery works, which the ICMP
+            // translation below keeps working.
+            return drop(Counter.DROP_FRAGMENT);
+        }
+        if (router && s.ttl <= 1) {
+            return drop(Counter.DROP_TTL_EXCEEDED);
+        }
+        int proto = s.l4Proto;
+        if (proto == 1 || proto == 58) {
+            if (IcmpErrorTranslator.isError(s)) {
+                Counter e = icmpErrors.translate(s);
+                if (e != null) {
+                    return drop(e);
+                }
+                counters.inc(Counter.NAT_ICMP_ERROR_TRANSLATED);
+                return finish(s, icmpErrors.flow, icmpErrors.dir);
+            }
+            if (!isEcho(s)) {
+                counters.inc(Counter.PASS_ICMP_OTHER);
+                return finishUntracked(s, ingress);
+            }
+        } else if (proto != 6 && proto != 17) {
+            counters.inc(Counter.PASS_IP_OTHER_PROTOCOL);
+            return finishUntracked(s, ingress);
+        }
+
+        long meta = FlowTable.meta(s.ipVersion, proto, s.srcPort, s.dstPort);
+        int ref = flows.lookup(s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
+        int flow;
+        int dir;
+        if (ref != FlowTable.NONE && flows.deadline[ref >>> 1] - now <= 0) {
+            expire(ref >>> 1, Counter.FLOW_EXPIRED);
+            ref = FlowTable.NONE;
+        }
+        if (ref == FlowTable.NONE) {
+            if (proto == 6 && !TcpTracker.opensFlow(s.tcpFlags)) {
+                return drop(Counter.DROP_TCP_NO_FLOW);
+            }
+            flow = createFlow(s, meta, now);
+            if (flow < 0) {
+                return DROP;
+            }
+            dir = FlowTable.ORIGINAL;
+        } else {
+            flow = ref >>> 1;
+            dir = ref & 1;
+            int expectedIngress = dir == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+            if (ingress != expectedIngress) {
+                return drop(Counter.DROP_WRONG_PORT);
+            }
+        }
+
+        int word = flows.state[flow];
+        if (proto == 6) {
+            int next = tcp.update(word, dir, s.tcpFlags);
+            if (next == TcpTracker.INVALID) {
+                return drop(Counter.DROP_TCP_INVALID);
+            }
+            if ((s.tcpFlags & TcpHeader.RST) != 0) {
+                counters.inc(Counter.TCP_RESET_SEEN);
+            }
+            word = next;
+            flows.state[flow] = word;
+            flows.deadline[flow] = now + tcp.timeoutMs(word);
+            int session = flows.session[flow];
+            if (session >= 0) {
+                Counter v = ftp.process(s, flow, dir, session, now);
+                if (v != null) {
+                    if (v == Counter.FTP_LINES_HELD) {
+                        return HELD;
+                    }
+                    return drop(v);
+                }
+            }
+        } else {
+            if (dir == FlowTable.REPLY) {
+                word |= FlowState.REPLY_SEEN | FlowState.ASSURED;
+                flows.state[flow] = word;
+            }
+            flows.deadline[flow] = now + genericTimeout(proto, word);
+        }
+        return finish(s, flow, dir);
+    }
+
+    /** NAT rewrite, TTL, checksum and egress for a packet of a tracked flow. */
+    private int finish(PacketSlot s, int flow, int dir) {
+        int other = 1 - dir;
+        long m = flows.meta(flow, other);
+        HeaderRewriter.setSource(s, flows.dstHi(flow, other), flows.dstLo(flow, other), FlowTable.metaDstPort(m));
+        HeaderRewriter.setDestination(
+                s, flows.srcHi(flow, other), flows.srcLo(flow, other), FlowTable.metaSrcPort(m));
+        int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort[flow]) : flows.originPort[flow];
+        return finishUntracked(s, otherPort(egress));
+    }
+
+    private int finishUntracked(PacketSlot s, int ingress) {
+        if (router) {
+            HeaderRewriter.decrementTtl(s);
+        }
+        if (s.l4Dirty) {
+            Checksum.computeL4(s);
+            s.l4Dirty = false;
+        }
+        return forward(s, otherPort(ingress));
+    }
+
+    private int forward(PacketSlot s, int egress) {
+        s.egressPort = egress;
+        counters.inc(Counter.TX_FORWARDED);
+        return FORWARD;
+    }
+
+    private int drop(Counter reason) {
+        counters.inc(reason);
+        lastDrop = reason;
+        return DROP;
+    }
+
+    private static int otherPort(int port) {
+        return port ^ 1;
+    }
+
+    private static boolean isEcho(PacketSlot s) {
+        int t = s.icmpType;
+        return s.l4Proto == 1 ? (t == 8 || t == 0) : (t == 128 || t == 129);
+    }
+
+    private long genericTimeout(int proto, int word) {
+        if (proto == 17) {
+            return (word & FlowState.REPLY_SEEN) != 0
+                    ? config.timeouts().udpStreamMs()
+                    : config.timeouts().udpMs();
+        }
+        return config.timeouts().icmpMs();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // New flows
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Creates the flow a first packet opens; returns the flow, or -1 after counting the drop. */
+    private int createFlow(PacketSlot s, long meta, long now) {
+        int flow = flows.allocate();
+        if (flow == FlowTable.NONE) {
+            int victim = flows.evictCandidate(now, true);
+            if (victim == FlowTable.NONE) {
+                drop(Counter.DROP_FLOW_TABLE_FULL);
+                return -1;
+            }
+            expire(victim, flows.deadline[victim] - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
+            flow = flows.allocate();
+        }
+        int proto = s.l4Proto;
+        boolean data = false;
+        if (proto == 6) {
+            int r = expectations.consume(
+                    s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, now, expectation);
+            if (r == ExpectationTable.EXPIRED) {
+                counters.inc(Counter.EXPECT_EXPIRED);
+                reportExpectation("expired", expectation, "not used within ftp expect-timeout");
+            } else if (r == ExpectationTable.MATCHED) {
+                data = admitExpected(s, flow);
+                if (!data) {
+                    flows.release(flow);
+                    return -1;
+                }
+            }
+        }
+        if (!data) {
+            Counter c = nat.plan(s);
+            if (c != null) {
+                flows.release(flow);
+                drop(c);
+                return -1;
+            }
+        }
+        flows.setTuple(flow, FlowTable.ORIGINAL, s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
+        int rs = nat.replySport;
+        int rd = nat.replyDport;
+        if (proto == 1 || proto == 58) {
+            rs = rd; // echo identifier
+        }
+        flows.setTuple(
+                flow,
+                FlowTable.REPLY,
+                nat.replySrcHi,
+                nat.replySrcLo,
+                nat.replyDstHi,
+                nat.replyDstLo,
+                FlowTable.meta(s.ipVersion, proto, rs, rd));
+        flows.insert(flow);
+        flows.originPort[flow] = (byte) s.ingressPort;
+        int word = FlowState.LIVE | (proto == 6 ? FlowState.TCP_NONE : FlowState.GENERIC);
+        counters.inc(Counter.FLOW_CREATED);
+        if (nat.sourceMapped) {
+            counters.inc(Counter.NAT_SOURCE_MAPPED);
+        }
+        if (nat.destinationMapped) {
+            counters.inc(Counter.NAT_DESTINATION_MAPPED);
+        }
+        if (nat.portRemapped) {
+            counters.inc(Counter.NAT_PORT_REMAPPED);
+        }
+        if (data) {
+            word |= FlowState.FTP_DATA;
+            flows.parent[flow] = expectation.controlFlow;
+        } else if (proto == 6 && (ftpConfig.isControlPort(s.dstPort) || ftpConfig.isControlPort(nat.replySport))) {
+            int session = sessions.allocate(flow);
+            if (session < 0) {
+                counters.inc(Counter.FTP_SESSIONS_EXHAUSTED);
+            } else {
+                flows.session[flow] = session;
+                seqAdjust.reset(session * 2);
+                seqAdjust.reset(session * 2 + 1);
+                word |= FlowState.FTP_CONTROL;
+                counters.inc(Counter.FTP_CONTROL_FLOWS);
+            }
+        }
+        flows.state[flow] = word;
+        return flow;
+    }
+
+    /**
+     * Sets the reply tuple of a data connection that an expectation admitted: destination to what the announcing
+     * host listens on, source to the address that host knows its control peer by, source port kept if free.
+     */
+    private boolean admitExpected(PacketSlot s, int flow) {
+        Expectation e = expectation;
+        boolean controlAlive = flows.inUse(e.controlFlow) && flows.generation[e.controlFlow] == e.controlGeneration;
+        if (!controlAlive || s.ingressPort != e.ingressPort) {
+            reportExpectation("refused", e, controlAlive ? "arrived on the wrong port" : "control connection gone");
+            return false;
+        }
+        nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, s.srcPort);
+        boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo;
+        if (!nat.resolveReplyPort(s.ipVersion, 6, remap, 1024, 65535)) {
+            counters.inc(Counter.DROP_NAT_PORTS_EXHAUSTED);
+            lastDrop = Counter.DROP_NAT_PORTS_EXHAUSTED;
+            return false;
+        }
+        counters.inc(Counter.EXPECT_USED);
+        reportExpectation("used", e, null);
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // FtpNegotiator: a control line announced a data endpoint
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean negotiate(int flow, int dir, int kind, FtpEndpoint ep, FtpEndpoint rewriteTo, long nowMs) {
+        int other = 1 - dir;
+        int v = FlowTable.metaVersion(flows.meta(flow, dir));
+        long realHi = flows.srcHi(flow, dir);
+        long realLo = flows.srcLo(flow, dir);
+        if (kind == FtpNegotiator.EPSV_229) {
+            ep.ipVersion = v;
+            ep.addrHi = realHi;
+            ep.addrLo = realLo;
+        }
+        if (ep.ipVersion != v) {
+            counters.inc(Counter.FTP_FAMILY_MISMATCH);
+            notice(flow, "family-mismatch", "IPv" + ep.ipVersion + " endpoint announced on an IPv" + v
+                    + " control connection: left unchanged, no expectation");
+            return false;
+        }
+        boolean own = ep.addrHi == realHi && ep.addrLo == realLo;
+        // A server that already advertises the address its clients connect to (a public PASV address behind
+        // DNAT) means itself; Linux makes no expectation then and passive mode fails.
+        boolean publicSelf = dir == FlowTable.REPLY
+                && ep.addrHi == flows.dstHi(flow, FlowTable.ORIGINAL)
+                && ep.addrLo == flows.dstLo(flow, FlowTable.ORIGINAL);
+        if (!own && !publicSelf) {
+            if (!ftpConfig.loose()) {
+                counters.inc(Counter.FTP_BOUNCE_REFUSED);
+                notice(flow, "bounce-refused", FtpControlText.kind(kind) + " names "
+                        + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
+                        + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
+                        + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
+                return false;
+            }
+        }
+        if (ep.port < ftpConfig.minDataPort()) {
+            counters.inc(Counter.FTP_LOW_PORT_REFUSED);
+            notice(flow, "low-port-refused", FtpControlText.kind(kind) + " names port " + ep.port
+                    + ", below ftp min-data-port " + ftpConfig.minDataPort() + ": no expectation");
+            return false;
+        }
+        Expectation e = expectation;
+        e.ipVersion = v;
+        // The data connection comes from the control peer, as seen on its own side...
+        e.peerHi = flows.srcHi(flow, other);
+        e.peerLo = flows.srcLo(flow, other);
+        // ...to the announcer as that peer knows it (the control connection's translated address), or, in loose
+        // mode for a third address, to that address unchanged.
+        if (own || publicSelf) {
+            e.dstHi = flows.dstHi(flow, other);
+            e.dstLo = flows.dstLo(flow, other);
+            e.realDstHi = realHi;
+            e.realDstLo = realLo;
+        } else {
+            e.dstHi = e.realDstHi = ep.addrHi;
+            e.dstLo = e.realDstLo = ep.addrLo;
+        }
+        e.realDstPort = ep.port;
+        e.dstPort = ep.port;
+        boolean translated = e.dstHi != e.realDstHi || e.dstLo != e.realDstLo;
+        if (translated) {
+            // Prefer the same port, like Linux; step past ports another session already expects.
+            for (int i = 0; i < 64 && expectations.exists(v, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort, flow);
+                    i++) {
+                e.dstPort = e.dstPort == 65535 ? ftpConfig.minDataPort() : e.dstPort + 1;
+            }
+        }
+        e.newSrcHi = flows.dstHi(flow, dir);
+        e.newSrcLo = flows.dstLo(flow, dir);
+        e.ingressPort = other == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+        e.controlFlow = flow;
+        e.controlGeneration = flows.generation[flow];
+        e.session = flows.session[flow];
+        e.createdMs = nowMs;
+        e.deadlineMs = nowMs + ftpConfig.expectTimeoutMs();
+        int r = expectations.create(e, scratch);
+        if (r == ExpectationTable.REFUSED_FULL) {
+            counters.inc(Counter.EXPECT_REFUSED_TABLE_FULL);
+            reportExpectation("refused", e, "expectation table full (ftp max-expect "
+                    + expectations.maxTotal() + ")");
+            return false;
+        }
+        if (r == ExpectationTable.REPLACED_OLDEST) {
+            counters.inc(Counter.EXPECT_REPLACED);
+            reportExpectation("replaced", scratch, "ftp max-expect-per-session reached");
+        }
+        counters.inc(Counter.EXPECT_CREATED);
+        reportExpectation("created", e, null);
+        rewriteTo.ipVersion = v;
+        rewriteTo.addrHi = e.dstHi;
+        rewriteTo.addrLo = e.dstLo;
+        rewriteTo.port = e.dstPort;
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Expiry
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Expires flows and expectations whose time has passed; a few at a time so no packet waits long. */
+    private void sweep(long now) {
+        lastSweepMs = now;
+        for (int i = 0; i < SWEEP_FLOWS / FlowTable.EVICT_SCAN; i++) {
+            int f = flows.evictCandidate(now, false);
+            if (f != FlowTable.NONE) {
+                expire(f, Counter.FLOW_EXPIRED);
+            }
+        }
+        expectations.sweep(now, SWEEP_SESSIONS, scratch, onExpired);
+    }
+
+    /** Runs expiry over the whole tables (end of a replay). */
+    public void expireAll(long nowMs) {
+        nowNanos = nowMs * 1_000_000L;
+        for (int f = 0; f < flows.capacity(); f++) {
+            if (flows.inUse(f) && flows.deadline[f] - nowMs <= 0) {
+                expire(f, Counter.FLOW_EXPIRED);
+            }
+        }
+        expectations.sweep(nowMs, sessions.capacity(), scratch, onExpired);
+    }
+
+    private void expire(int flow, Counter why) {
+        counters.inc(why);
+        int session = flows.session[flow];
+        if (session >= 0) {
+            expectations.removeSession(session, scratch, onRemovedWithControl);
+            sessions.free(session);
+        }
+        flows.remove(flow);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Reporting (slow path)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void reportExpectation(String action, Expectation e, String reason) {
+        if (!events.enabled()) {
+            return;
+        }
+        String control = flows.inUse(e.controlFlow) && flows.generation[e.controlFlow] == e.controlGeneration
+                ? flows.describe(e.controlFlow, FlowTable.ORIGINAL)
+                : "(ended)";
+        String expected = "tcp " + Addresses.format(e.ipVersion, e.peerHi, e.peerLo, -1) + " -> "
+                + Addresses.format(e.ipVersion, e.dstHi, e.dstLo, e.dstPort) + " => "
+                + Addresses.format(e.ipVersion, e.realDstHi, e.realDstLo, e.realDstPort)
+                + " (source seen as " + Addresses.format(e.ipVersion, e.newSrcHi, e.newSrcLo, -1) + ")";
+        events.expectation(nowNanos, action, control, expected, reason);
+    }
+
+    private void notice(int flow, String kind, String text) {
+        if (events.enabled()) {
+            events.notice(nowNanos, kind, flows.describe(flow, FlowTable.ORIGINAL), text);
+        }
+    }
+
+    @Override
+    public void close() {
+        expectations.close();
+    }
+
+    /** Names of announcement kinds for messages. */
+    private static final class FtpControlText {
+        static String kind(int kind) {
+            switch (kind) {
+                case FtpNegotiator.PORT:
+                    return "PORT";
+                case FtpNegotiator.EPRT:
+                    return "EPRT";
+                case FtpNegotiator.PASV_227:
+                    return "227";
+                default:
+                    return "229";
+            }
+        }
+    }
+}
