@@ -33,6 +33,7 @@ public enum Counter {
     DROP_FRAME_TOO_LARGE(23, "drop-frame-too-large"),
     DROP_UNKNOWN_INGRESS(24, "drop-unknown-ingress"),
     PASS_IP_OTHER_PROTOCOL(25, "pass-ip-other-protocol"),
+    DROP_IPV6_BAD_VERSION(26, "drop-ipv6-bad-version"),
 
     // ---- flows and TCP state (100..199) ----
     FLOW_CREATED(100, "flow-created"),
