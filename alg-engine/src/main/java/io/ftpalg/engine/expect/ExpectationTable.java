@@ -121,8 +121,8 @@ public final class ExpectationTable implements AutoCloseable {
      * @return {@link #MATCHED} ({@code out} holds it), {@link #EXPIRED} (it was removed, {@code out} holds it)
      *     or {@link #NO_MATCH}
      */
-    public int consume(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, long nowMs,
-            Expectation out) {
+    public int consume(
+            int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, long nowMs, Expectation out) {
         if (total == 0) {
             return NO_MATCH;
         }
@@ -146,8 +146,8 @@ public final class ExpectationTable implements AutoCloseable {
      * True if an expectation with this key exists for a control flow other than {@code controlFlow} (the NAT port
      * choice steps past such ports).
      */
-    public boolean exists(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort,
-            int controlFlow) {
+    public boolean exists(
+            int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, int controlFlow) {
         if (total == 0) {
             return false;
         }
@@ -238,7 +238,11 @@ public final class ExpectationTable implements AutoCloseable {
             int b = (s * maxPerSession + i) * IDX_LONGS;
             if (matches(b, e)) {
                 int base = s * maxPerSession * IDX_LONGS;
-                System.arraycopy(sessionIndex, base + (i + 1) * IDX_LONGS, sessionIndex, base + i * IDX_LONGS,
+                System.arraycopy(
+                        sessionIndex,
+                        base + (i + 1) * IDX_LONGS,
+                        sessionIndex,
+                        base + i * IDX_LONGS,
                         (n - 1 - i) * IDX_LONGS);
                 sessionCount[s] = n - 1;
                 return;

@@ -52,7 +52,8 @@ public final class TcpTracker {
                         || st == FlowState.TCP_TIME_WAIT
                         || st == FlowState.TCP_CLOSE
                         || st == FlowState.TCP_NONE) {
-                    return FlowState.withTcp(word & ~(FlowState.FIN_ORIGINAL | FlowState.FIN_REPLY), FlowState.TCP_SYN_SENT);
+                    return FlowState.withTcp(
+                            word & ~(FlowState.FIN_ORIGINAL | FlowState.FIN_REPLY), FlowState.TCP_SYN_SENT);
                 }
                 return word;
             }

@@ -66,8 +66,15 @@ public final class FtpControl {
     private final FtpEndpoint rewriteTo = new FtpEndpoint();
     private int outLen;
 
-    public FtpControl(FtpSessions sessions, SeqAdjust seqAdjust, FlowTable flows, FtpConfig config,
-            FtpNegotiator negotiator, Counters counters, EventSink events, int slotCapacity) {
+    public FtpControl(
+            FtpSessions sessions,
+            SeqAdjust seqAdjust,
+            FlowTable flows,
+            FtpConfig config,
+            FtpNegotiator negotiator,
+            Counters counters,
+            EventSink events,
+            int slotCapacity) {
         this.sessions = sessions;
         this.seqAdjust = seqAdjust;
         this.flows = flows;
@@ -233,8 +240,8 @@ public final class FtpControl {
      * Splits {@code work[0..wl)} (original seq {@code ws} at index 0) into lines, handles each complete line and
      * holds or releases the incomplete tail.
      */
-    private void scanLines(PacketSlot s, int flow, int dir, int session, int lane, long ws, int wl, boolean release,
-            long nowMs) {
+    private void scanLines(
+            PacketSlot s, int flow, int dir, int session, int lane, long ws, int wl, boolean release, long nowMs) {
         int prevHeld = sessions.heldLen[lane];
         sessions.heldLen[lane] = 0;
         int i = 0;
@@ -273,12 +280,19 @@ public final class FtpControl {
                     return;
                 }
                 counters.inc(Counter.FTP_LINE_TOO_LONG);
-                noticeIfEnabled(s, "line-too-long", flow, "incomplete candidate line longer than ftp max-line "
-                        + sessions.maxLine + " bytes was forwarded unparsed");
+                noticeIfEnabled(
+                        s,
+                        "line-too-long",
+                        flow,
+                        "incomplete candidate line longer than ftp max-line " + sessions.maxLine
+                                + " bytes was forwarded unparsed");
             } else if (release && prevHeld > 0 && i == 0) {
                 counters.inc(Counter.FTP_HOLD_RELEASED_UNPARSED);
-                noticeIfEnabled(s, "hold-released", flow, "held incomplete line released unparsed: \""
-                        + printable(work, i, wl) + "\"");
+                noticeIfEnabled(
+                        s,
+                        "hold-released",
+                        flow,
+                        "held incomplete line released unparsed: \"" + printable(work, i, wl) + "\"");
             }
             append(work, i, tail);
             sessions.lineState[lane] = FtpSessions.LINE_SKIP;
@@ -287,8 +301,8 @@ public final class FtpControl {
     }
 
     /** Handles one complete line {@code work[from..to)} (line end excluded) at original seq {@code ws + from}. */
-    private void handleLine(PacketSlot s, int flow, int dir, int session, int lane, long ws, int from, int to,
-            long nowMs) {
+    private void handleLine(
+            PacketSlot s, int flow, int dir, int session, int lane, long ws, int from, int to, long nowMs) {
         boolean strict = false;
         int kind = 0;
         boolean parsed = false;
@@ -348,7 +362,10 @@ public final class FtpControl {
                     if ((sessions.flags[session] & FtpSessions.F_AUTH_PENDING) != 0) {
                         sessions.flags[session] |= FtpSessions.F_OPAQUE;
                         counters.inc(Counter.FTP_TLS_OPAQUE);
-                        noticeIfEnabled(s, "ftps-opaque", flow,
+                        noticeIfEnabled(
+                                s,
+                                "ftps-opaque",
+                                flow,
                                 "AUTH TLS accepted (234): the control connection is encrypted from here on; ftp-alg"
                                         + " can no longer read or rewrite PORT/PASV, so data connections through NAT"
                                         + " or a closed firewall will fail unless the server and client are set up"
@@ -365,8 +382,12 @@ public final class FtpControl {
         }
         if (!parsed) {
             counters.inc(Counter.FTP_PARSE_ERRORS);
-            noticeIfEnabled(s, "parse-error", flow, "unparsable " + kindName(kind) + " line left unchanged, no"
-                    + " expectation: \"" + printable(work, from, to) + "\"");
+            noticeIfEnabled(
+                    s,
+                    "parse-error",
+                    flow,
+                    "unparsable " + kindName(kind) + " line left unchanged, no" + " expectation: \""
+                            + printable(work, from, to) + "\"");
             return;
         }
         int spanStart = announced.spanStart;
@@ -382,8 +403,18 @@ public final class FtpControl {
         lineRewritten(s, flow, dir, lane, ws, from, to, spanStart, spanEnd, n, kind);
     }
 
-    private void lineRewritten(PacketSlot s, int flow, int dir, int lane, long ws, int from, int to, int spanStart,
-            int spanEnd, int n, int kind) {
+    private void lineRewritten(
+            PacketSlot s,
+            int flow,
+            int dir,
+            int lane,
+            long ws,
+            int from,
+            int to,
+            int spanStart,
+            int spanEnd,
+            int n,
+            int kind) {
         int oldLen = spanEnd - spanStart;
         int delta = n - oldLen;
         long spanSeq = (ws + spanStart) & 0xFFFF_FFFFL;
@@ -397,9 +428,15 @@ public final class FtpControl {
             String after = new String(work, from, spanStart - from, StandardCharsets.ISO_8859_1)
                     + new String(text, 0, n, StandardCharsets.ISO_8859_1)
                     + new String(work, spanEnd, to - spanEnd, StandardCharsets.ISO_8859_1);
-            events.rewrite(s.timestampNanos, flows.describe(flow, FlowTable.ORIGINAL),
-                    dir == FlowTable.ORIGINAL ? "client-to-server" : "server-to-client", kindName(kind),
-                    before, after, delta, spanSeq);
+            events.rewrite(
+                    s.timestampNanos,
+                    flows.describe(flow, FlowTable.ORIGINAL),
+                    dir == FlowTable.ORIGINAL ? "client-to-server" : "server-to-client",
+                    kindName(kind),
+                    before,
+                    after,
+                    delta,
+                    spanSeq);
         }
         append(work, from, spanStart - from);
         append(text, 0, n);
@@ -464,7 +501,8 @@ public final class FtpControl {
      */
     static boolean isCandidatePrefix(int dir, byte[] b, int from, int to) {
         if (dir == FlowTable.ORIGINAL) {
-            return startsLike(b, from, to, "PORT ") || startsLike(b, from, to, "EPRT ")
+            return startsLike(b, from, to, "PORT ")
+                    || startsLike(b, from, to, "EPRT ")
                     || startsLike(b, from, to, "AUTH ");
         }
         return startsLike(b, from, to, "227 ") || startsLike(b, from, to, "229 ") || startsLike(b, from, to, "234 ");

@@ -133,7 +133,8 @@ public final class NatPolicy {
      * caller's lookup would have found it).
      */
     private Counter resolve(PacketSlot s) {
-        return resolveReplyPort(s.ipVersion, s.l4Proto, sourceMapped, ruleLo, ruleHi) ? null
+        return resolveReplyPort(s.ipVersion, s.l4Proto, sourceMapped, ruleLo, ruleHi)
+                ? null
                 : Counter.DROP_NAT_PORTS_EXHAUSTED;
     }
 
@@ -169,8 +170,7 @@ public final class NatPolicy {
             sport = dport;
         }
         return flows.lookup(
-                        replySrcHi, replySrcLo, replyDstHi, replyDstLo,
-                        FlowTable.meta(ipVersion, proto, sport, dport))
+                        replySrcHi, replySrcLo, replyDstHi, replyDstLo, FlowTable.meta(ipVersion, proto, sport, dport))
                 == FlowTable.NONE;
     }
 

@@ -192,7 +192,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         } else {
             flow = ref >>> 1;
             dir = ref & 1;
-            int expectedIngress = dir == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+            int expectedIngress =
+                    dir == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
             if (ingress != expectedIngress) {
                 return drop(Counter.DROP_WRONG_PORT);
             }
@@ -235,8 +236,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int other = 1 - dir;
         long m = flows.meta(flow, other);
         HeaderRewriter.setSource(s, flows.dstHi(flow, other), flows.dstLo(flow, other), FlowTable.metaDstPort(m));
-        HeaderRewriter.setDestination(
-                s, flows.srcHi(flow, other), flows.srcLo(flow, other), FlowTable.metaSrcPort(m));
+        HeaderRewriter.setDestination(s, flows.srcHi(flow, other), flows.srcLo(flow, other), FlowTable.metaSrcPort(m));
         int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort[flow]) : flows.originPort[flow];
         return finishUntracked(s, otherPort(egress));
     }
@@ -301,8 +301,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int proto = s.l4Proto;
         boolean data = false;
         if (proto == 6) {
-            int r = expectations.consume(
-                    s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, now, expectation);
+            int r = expectations.consume(s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, now, expectation);
             if (r == ExpectationTable.EXPIRED) {
                 counters.inc(Counter.EXPECT_EXPIRED);
                 reportExpectation("expired", expectation, "not used within ftp expect-timeout");
@@ -408,8 +407,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         if (ep.ipVersion != v) {
             counters.inc(Counter.FTP_FAMILY_MISMATCH);
-            notice(flow, "family-mismatch", "IPv" + ep.ipVersion + " endpoint announced on an IPv" + v
-                    + " control connection: left unchanged, no expectation");
+            notice(
+                    flow,
+                    "family-mismatch",
+                    "IPv" + ep.ipVersion + " endpoint announced on an IPv" + v
+                            + " control connection: left unchanged, no expectation");
             return false;
         }
         boolean own = ep.addrHi == realHi && ep.addrLo == realLo;
@@ -421,17 +423,23 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (!own && !publicSelf) {
             if (!ftpConfig.loose()) {
                 counters.inc(Counter.FTP_BOUNCE_REFUSED);
-                notice(flow, "bounce-refused", FtpControlText.kind(kind) + " names "
-                        + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
-                        + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
-                        + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
+                notice(
+                        flow,
+                        "bounce-refused",
+                        FtpControlText.kind(kind) + " names "
+                                + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
+                                + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
+                                + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
                 return false;
             }
         }
         if (ep.port < ftpConfig.minDataPort()) {
             counters.inc(Counter.FTP_LOW_PORT_REFUSED);
-            notice(flow, "low-port-refused", FtpControlText.kind(kind) + " names port " + ep.port
-                    + ", below ftp min-data-port " + ftpConfig.minDataPort() + ": no expectation");
+            notice(
+                    flow,
+                    "low-port-refused",
+                    FtpControlText.kind(kind) + " names port " + ep.port + ", below ftp min-data-port "
+                            + ftpConfig.minDataPort() + ": no expectation");
             return false;
         }
         Expectation e = expectation;
@@ -455,7 +463,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         boolean translated = e.dstHi != e.realDstHi || e.dstLo != e.realDstLo;
         if (translated) {
             // Prefer the same port, like Linux; step past ports another session already expects.
-            for (int i = 0; i < 64 && expectations.exists(v, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort, flow);
+            for (int i = 0;
+                    i < 64 && expectations.exists(v, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort, flow);
                     i++) {
                 e.dstPort = e.dstPort == 65535 ? ftpConfig.minDataPort() : e.dstPort + 1;
             }
@@ -471,8 +480,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int r = expectations.create(e, scratch);
         if (r == ExpectationTable.REFUSED_FULL) {
             counters.inc(Counter.EXPECT_REFUSED_TABLE_FULL);
-            reportExpectation("refused", e, "expectation table full (ftp max-expect "
-                    + expectations.maxTotal() + ")");
+            reportExpectation("refused", e, "expectation table full (ftp max-expect " + expectations.maxTotal() + ")");
             return false;
         }
         if (r == ExpectationTable.REPLACED_OLDEST) {

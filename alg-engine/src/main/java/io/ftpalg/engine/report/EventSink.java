@@ -13,8 +13,15 @@ public interface EventSink {
      *
      * @param seqDelta the change in length, i.e. how much every later sequence number in this direction shifts
      */
-    void rewrite(long timeNanos, String flow, String direction, String command, String before, String after,
-            int seqDelta, long seq);
+    void rewrite(
+            long timeNanos,
+            String flow,
+            String direction,
+            String command,
+            String before,
+            String after,
+            int seqDelta,
+            long seq);
 
     /**
      * An expectation changed: {@code action} is created, used, expired, replaced, refused or removed.
