@@ -4,6 +4,7 @@ import static io.ftpalg.engine.ftp.Wire.REJECT;
 import static io.ftpalg.engine.ftp.Wire.check;
 import static io.ftpalg.engine.ftp.Wire.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -246,6 +247,21 @@ class ExtendedParserTest {
     void reply229(String line, Wire.Expect lenient, Wire.Expect strict) {
         check(FtpParsers::parse229, line, 4, false, lenient);
         check(FtpParsers::parse229, line, 4, true, strict);
+    }
+
+    /** A bare "227" or "229" with the caller's {@code from} one past the code's separator: false, no exception. */
+    @ParameterizedTest
+    @ValueSource(strings = {"227", "229", "PORT", "EPRT"})
+    void fromPastToIsRejected(String line) {
+        byte[] b = Wire.bytes(line + "\r\n1,2,3,4,5,6|1|1.2.3.4|5|(|||5|)");
+        FtpEndpoint out = new FtpEndpoint();
+        int to = line.length();
+        for (boolean strict : new boolean[] {false, true}) {
+            assertFalse(FtpParsers.parsePort(b, to + 1, to, strict, out));
+            assertFalse(FtpParsers.parse227(b, to + 1, to, strict, out));
+            assertFalse(FtpParsers.parseEprt(b, to + 1, to, strict, out));
+            assertFalse(FtpParsers.parse229(b, to + 1, to, strict, out));
+        }
     }
 
     @ParameterizedTest
