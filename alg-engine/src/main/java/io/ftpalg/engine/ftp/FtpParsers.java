@@ -41,10 +41,12 @@ public final class FtpParsers {
      * The text of a 227 reply after the code and its separator: {@code "Entering Passive Mode
      * (192,0,2,10,195,80)."} (RFC 959 §4.1.2, §4.2). Lenient, like Linux: the six numbers start at the first
      * digit of the text, since RFC 1123 §4.1.2.6 makes the parentheses optional and tells clients to scan for
-     * the numbers; whatever follows them is ignored (vsftpd ends with ")." and pure-ftpd with ")"). Strict: the
+     * the numbers; whatever follows them is ignored (vsftpd ends with ")." and pure-ftpd with ")") once the numbers end cleanly, at
+     * SP or ASCII punctuation other than ','. Strict: the
      * first digit must follow '(' and the numbers must be followed by ')', and the whole text must be printable
      * ASCII. Both reject a 7th number ({@code "(1,2,3,4,5,6,7)"}): which six the server meant is unknowable.
-     * {@code "227 Logout."} (no digits) is false.
+     * {@code "227 Logout."} (no digits) is false. Like Linux, only the first digit is tried: a digit in the text
+     * before the numbers ({@code "227 Mode 2 (1,2,3,4,5,6)"}) makes the line fail, never a guess at later digits.
      */
     public static boolean parse227(byte[] b, int from, int to, boolean strict, FtpEndpoint out) {
         if (strict && !printable(b, from, to)) {
@@ -57,13 +59,16 @@ public final class FtpParsers {
         if (i == to || (strict && (i == from || b[i - 1] != '('))) {
             return fail(out);
         }
+        if (i > from && (b[i - 1] == '-' || b[i - 1] == '+')) {
+            return fail(out); // "(-1,2,3,4,5,6)": a signed first number, not an address to take apart
+        }
         long six = parseSix(b, i, to);
         if (six < 0) {
             return fail(out);
         }
         int end = i + sixLength(six);
-        if (end < to && b[end] == ',') {
-            return fail(out);
+        if (end < to && !endsNumber(b[end])) {
+            return fail(out); // "(1,2,3,4,5,6,7)", "...,80x", "...,8\xb9": not six numbers ending cleanly
         }
         if (strict && (end == to || b[end] != ')')) {
             return fail(out);
@@ -84,6 +89,11 @@ public final class FtpParsers {
         out.spanEnd = start + sixLength(six);
         out.delimiter = 0;
         return true;
+    }
+
+    /** After p2 of a 227: printable ASCII punctuation or SP, never ',' (a 7th number), a letter or a control. */
+    private static boolean endsNumber(byte c) {
+        return c >= 0x20 && c <= 0x7E && c != ',' && !isDigit(c) && ((c | 0x20) < 'a' || (c | 0x20) > 'z');
     }
 
     private static int sixLength(long six) {
