@@ -1,0 +1,344 @@
+package io.ftpalg.engine.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.config.ConfigParser;
+import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.testing.SimNet;
+import io.ftpalg.engine.testing.SimNet.Conn;
+import io.ftpalg.engine.testing.SimNet.Host;
+import io.ftpalg.engine.testing.Wire;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PROBLEM.md scenarios through the engine, with simulated TCP endpoints that notice any sequence or ack
+ * inconsistency (see {@link SimNet}). Each scenario also runs with the FTP ports moved away (the ALG off), where
+ * the data connection must fail: the negative control that shows the ALG is what makes it work.
+ */
+class EngineScenarioTest {
+    static final String SNAT = """
+            mode router
+            port inside mac 02:00:00:00:00:01
+            port outside mac 02:00:00:00:00:02
+            snat from 192.0.2.0/24 to 203.0.113.1
+            snat from 2001:db8:1::/64 to 2001:db8:ff::1
+            """;
+
+    static final String DNAT = """
+            mode router
+            port inside
+            port outside
+            dnat to 203.0.113.1 port 21 -> 192.0.2.20
+            dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20
+            """;
+
+    static final String FIREWALL = """
+            mode bridge
+            port inside
+            port outside
+            """;
+
+    static Config config(String text) throws Exception {
+        return ConfigParser.parse(text, "test");
+    }
+
+    static byte[] data(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Runs an active-mode RETR through the gateway; returns what the client received. */
+    static byte[] activeRetr(SimNet net, Host client, Host server, Conn c, Conn s, int clientPort, byte[] file) {
+        c.send("PORT " + Wire.portArgs(client.ip, clientPort) + "\r\n");
+        Wire.Endpoint ep = Wire.six(s.take());
+        s.send("200 PORT command successful.\r\n");
+        assertEquals("200 PORT command successful.\r\n", c.take());
+        c.send("RETR file\r\n");
+        assertEquals("RETR file\r\n", s.take());
+        client.listen(clientPort);
+        int before = client.accepted(clientPort).size();
+        Conn d = server.connect(20, ep.ip(), ep.port());
+        if (client.accepted(clientPort).size() == before) {
+            return null;
+        }
+        Conn dc = client.lastAccepted(clientPort);
+        s.send("150 Opening BINARY mode data connection.\r\n");
+        assertEquals("150 Opening BINARY mode data connection.\r\n", c.take());
+        d.send(file);
+        d.close();
+        dc.close();
+        s.send("226 Transfer complete.\r\n");
+        assertEquals("226 Transfer complete.\r\n", c.take());
+        assertTrue(d.allAcked(), "data sender fully acknowledged");
+        return dc.receivedBytes();
+    }
+
+    @Test
+    void scenario1ClientBehindSnatActiveMode() throws Exception {
+        try (SimNet net = new SimNet(config(SNAT))) {
+            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+            server.listen(21);
+            Conn c = client.connect(40000, "198.51.100.20", 21);
+            Conn s = server.lastAccepted(21);
+            assertEquals("203.0.113.1", s.remoteIp);
+            s.send("220 ready\r\n");
+            assertEquals("220 ready\r\n", c.take());
+
+            // Three transfers on one control connection: three rewrites of +1 byte each ("192,0,2,10" ->
+            // "203,0,113,1"), so every later segment depends on exact cumulative seq/ack adjustment.
+            for (int i = 0; i < 3; i++) {
+                byte[] file = data(5000 + i * 777, i);
+                byte[] got = activeRetr(net, client, server, c, s, 50000 + i, file);
+                assertArrayEquals(file, got, "transfer " + i);
+            }
+            c.send("QUIT\r\n");
+            assertEquals("QUIT\r\n", s.take());
+            s.send("221 Goodbye.\r\n");
+            assertEquals("221 Goodbye.\r\n", c.take());
+            c.close();
+            s.close();
+            assertTrue(c.allAcked() && s.allAcked(), "control fully acknowledged both ways");
+            assertEquals(java.util.List.of(), net.errors);
+            var k = net.engine.counters();
+            assertEquals(3, k.get(Counter.FTP_REWRITES));
+            assertEquals(3, k.get(Counter.EXPECT_CREATED));
+            assertEquals(3, k.get(Counter.EXPECT_USED));
+            assertEquals(1, k.get(Counter.FTP_CONTROL_FLOWS));
+        }
+    }
+
+    @Test
+    void scenario1WithoutAlgTheDataConnectionFails() throws Exception {
+        String off = SNAT + "ftp ports 2121\n";
+        try (SimNet net = new SimNet(config(off))) {
+            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+            server.listen(21);
+            Conn c = client.connect(40000, "198.51.100.20", 21);
+            Conn s = server.lastAccepted(21);
+            s.send("220 ready\r\n");
+            assertEquals("220 ready\r\n", c.take());
+            assertEquals(null, activeRetr(net, client, server, c, s, 50000, data(100, 1)));
+            assertTrue(net.engine.counters().get(Counter.DROP_INBOUND_UNSOLICITED) > 0);
+        }
+    }
+
+    @Test
+    void scenario2ServerBehindDnatPassiveMode() throws Exception {
+        for (boolean v6 : new boolean[] {false, true}) {
+            try (SimNet net = new SimNet(config(DNAT))) {
+                String pub = v6 ? "2001:db8:ff::1" : "203.0.113.1";
+                Host client = net.host("client", v6 ? "2001:db8:2::10" : "198.51.100.10", PacketSlot.PORT_OUTSIDE);
+                Host server = net.host("server", v6 ? "2001:db8:1::20" : "192.0.2.20", PacketSlot.PORT_INSIDE);
+                server.listen(21);
+                Conn c = client.connect(40001, pub, 21);
+                Conn s = server.lastAccepted(21);
+                s.send("220 ready\r\n");
+                assertEquals("220 ready\r\n", c.take());
+                for (int i = 0; i < 2; i++) {
+                    int dataPort = 30000 + i;
+                    String reply;
+                    Wire.Endpoint ep;
+                    if (v6) {
+                        c.send("EPSV\r\n");
+                        assertEquals("EPSV\r\n", s.take());
+                        s.send("229 Entering Extended Passive Mode (|||" + dataPort + "|)\r\n");
+                        reply = c.take();
+                        ep = new Wire.Endpoint(pub, Wire.epsvPort(reply));
+                    } else {
+                        c.send("PASV\r\n");
+                        assertEquals("PASV\r\n", s.take());
+                        s.send("227 Entering Passive Mode (" + Wire.portArgs(server.ip, dataPort) + ").\r\n");
+                        reply = c.take();
+                        ep = Wire.six(reply);
+                        assertEquals(pub, ep.ip(), "227 carries the public address: " + reply);
+                    }
+                    server.listen(dataPort);
+                    Conn d = client.connect(41000 + i, ep.ip(), ep.port());
+                    Conn ds = server.lastAccepted(dataPort);
+                    byte[] file = data(3000, i);
+                    ds.send(file);
+                    ds.close();
+                    d.close();
+                    assertArrayEquals(file, d.receivedBytes());
+                    s.send("226 Transfer complete.\r\n");
+                    assertEquals("226 Transfer complete.\r\n", c.take());
+                }
+                assertEquals(java.util.List.of(), net.errors);
+                assertEquals(2, net.engine.counters().get(Counter.EXPECT_USED));
+            }
+        }
+    }
+
+    @Test
+    void scenario3FirewallOpensExactlyTheNegotiatedPinhole() throws Exception {
+        try (SimNet net = new SimNet(config(FIREWALL))) {
+            Host client = net.host("client", "198.51.100.10", PacketSlot.PORT_OUTSIDE);
+            Host server = net.host("server", "192.0.2.20", PacketSlot.PORT_OUTSIDE == 1 ? PacketSlot.PORT_INSIDE : 0);
+            Host third = net.host("third", "198.51.100.99", PacketSlot.PORT_OUTSIDE);
+            server.listen(21);
+            // Inbound to port 21 is refused too: the firewall default is inbound deny, so open it by a client
+            // inside instead (outbound allowed), the usual "restrictive firewall" for active mode.
+            Host inClient = net.host("inside-client", "192.0.2.30", PacketSlot.PORT_INSIDE);
+            Host outServer = net.host("outside-server", "198.51.100.40", PacketSlot.PORT_OUTSIDE);
+            outServer.listen(21);
+            Conn c = inClient.connect(40002, "198.51.100.40", 21);
+            Conn s = outServer.lastAccepted(21);
+            assertEquals("192.0.2.30", s.remoteIp, "no NAT in a firewall");
+            s.send("220 ready\r\n");
+            c.take();
+            c.send("PORT " + Wire.portArgs("192.0.2.30", 50010) + "\r\n");
+            Wire.Endpoint ep = Wire.six(s.take());
+            assertEquals(new Wire.Endpoint("192.0.2.30", 50010), ep, "text unchanged without NAT");
+            inClient.listen(50010);
+            inClient.listen(50011);
+            // A third host may not use the pinhole...
+            third.connect(20, "192.0.2.30", 50010);
+            assertEquals(0, inClient.accepted(50010).size());
+            // ...nor may the server connect to a port that was not negotiated...
+            outServer.connect(20, "192.0.2.30", 50011);
+            assertEquals(0, inClient.accepted(50011).size());
+            // ...but the negotiated connection passes, once.
+            outServer.connect(20, "192.0.2.30", 50010);
+            assertEquals(1, inClient.accepted(50010).size());
+            outServer.connect(21000, "192.0.2.30", 50010);
+            assertEquals(1, inClient.accepted(50010).size(), "one-shot pinhole");
+            assertEquals(3, net.engine.counters().get(Counter.DROP_INBOUND_UNSOLICITED));
+            assertEquals(1, net.engine.counters().get(Counter.EXPECT_USED));
+            assertFalse(server.accepted(21).size() > 0);
+        }
+    }
+
+    @Test
+    void scenario7ControlPort2121() throws Exception {
+        try (SimNet net = new SimNet(config(SNAT + "ftp ports 21 2121\n"))) {
+            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+            server.listen(2121);
+            Conn c = client.connect(40000, "198.51.100.20", 2121);
+            Conn s = server.lastAccepted(2121);
+            s.send("220 ready\r\n");
+            c.take();
+            byte[] file = data(2000, 7);
+            assertArrayEquals(file, activeRetr(net, client, server, c, s, 50100, file));
+            assertEquals(java.util.List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void ipv6EprtThroughSnat() throws Exception {
+        try (SimNet net = new SimNet(config(SNAT))) {
+            Host client = net.host("client", "2001:db8:1::10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "2001:db8:2::20", PacketSlot.PORT_OUTSIDE);
+            server.listen(21);
+            Conn c = client.connect(40000, "2001:db8:2::20", 21);
+            Conn s = server.lastAccepted(21);
+            assertEquals("2001:db8:ff::1", s.remoteIp);
+            s.send("220 ready\r\n");
+            c.take();
+            c.send("EPRT |2|2001:db8:1::10|50200|\r\n");
+            String got = s.take();
+            assertEquals("EPRT |2|2001:db8:ff::1|50200|\r\n", got, "compressed RFC 5952 text");
+            s.send("200 EPRT command successful.\r\n");
+            c.take();
+            client.listen(50200);
+            Conn d = server.connect(20, "2001:db8:ff::1", 50200);
+            Conn dc = client.lastAccepted(50200);
+            byte[] file = data(4000, 3);
+            d.send(file);
+            d.close();
+            assertArrayEquals(file, dc.receivedBytes());
+            s.send("226 done\r\n");
+            assertEquals("226 done\r\n", c.take());
+            assertEquals(java.util.List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void commandSplitAcrossSegmentsIsRewrittenWhole() throws Exception {
+        String line = "PORT 192,0,2,10,195,80\r\n";
+        for (int cut = 1; cut < line.length() - 1; cut++) {
+            try (SimNet net = new SimNet(config(SNAT))) {
+                Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+                Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+                server.listen(21);
+                Conn c = client.connect(40000, "198.51.100.20", 21);
+                Conn s = server.lastAccepted(21);
+                s.send("220 ready\r\n");
+                c.take();
+                c.sendPieces("NOOP\r\n" + line.substring(0, cut), line.substring(cut));
+                String got = s.take();
+                assertEquals("NOOP\r\nPORT 203,0,113,1,195,80\r\n", got, "cut at " + cut);
+                s.send("200 OK\r\n");
+                assertEquals("200 OK\r\n", c.take());
+                c.send("NOOP\r\n");
+                assertEquals("NOOP\r\n", s.take());
+                assertTrue(c.allAcked(), "cut at " + cut);
+                assertEquals(java.util.List.of(), net.errors, "cut at " + cut);
+                assertEquals(1, net.engine.counters().get(Counter.EXPECT_CREATED));
+            }
+        }
+    }
+
+    @Test
+    void retransmittedRewrittenSegmentComesOutIdentical() throws Exception {
+        try (SimNet net = new SimNet(config(SNAT))) {
+            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+            server.listen(21);
+            Conn c = client.connect(40000, "198.51.100.20", 21);
+            Conn s = server.lastAccepted(21);
+            s.send("220 ready\r\n");
+            c.take();
+            long first = c.sndNxt();
+            c.send("PORT 192,0,2,10,195,80\r\n");
+            long second = c.sndNxt();
+            c.send("PORT 192,0,2,10,195,81\r\n");
+            s.take();
+            int outputsBefore = net.outputs.size();
+            c.retransmit(first, "PORT 192,0,2,10,195,80\r\n");
+            c.retransmit(second, "PORT 192,0,2,10,195,81\r\n");
+            // The retransmissions produce the same bytes (up to the ack the client carries) as the originals.
+            byte[] orig1 = payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80", 0)));
+            byte[] again1 = payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80",
+                    outputsBefore)));
+            assertArrayEquals(orig1, again1);
+            assertEquals(2, net.engine.counters().get(Counter.FTP_RETRANSMIT_REWRITTEN));
+            assertEquals(java.util.List.of(), net.errors);
+            // A retransmission whose bytes differ where a rewrite was is refused.
+            c.retransmit(first, "PORT 192,0,2,10,195,99\r\n");
+            assertEquals(1, net.engine.counters().get(Counter.DROP_FTP_RETRANSMIT_CHANGED));
+            assertNotEquals(0, net.engine.counters().get(Counter.FTP_REWRITES));
+        }
+    }
+
+    private static int findOutputWithPayload(SimNet net, String text, int from) {
+        for (int i = from; i < net.outputs.size(); i++) {
+            String s = new String(net.outputs.get(i).bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (s.contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no output with " + text);
+    }
+
+    /** The frame from the IP header on, with the TCP ack field and checksum zeroed (they legitimately differ). */
+    private static byte[] payloadOf(SimNet.Frame f) {
+        byte[] b = f.bytes().clone();
+        int tcp = 14 + 20;
+        for (int i = 8; i < 12; i++) {
+            b[tcp + i] = 0;
+        }
+        b[tcp + 16] = 0;
+        b[tcp + 17] = 0;
+        return java.util.Arrays.copyOfRange(b, 14, b.length);
+    }
+}

@@ -1,0 +1,390 @@
+package io.ftpalg.engine.testing;
+
+import io.ftpalg.engine.codec.Decoder;
+import io.ftpalg.engine.codec.TcpHeader;
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.pipeline.Engine;
+import io.ftpalg.engine.pipeline.PacketSlot;
+import io.ftpalg.engine.report.EventSink;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tiny network around one {@link Engine}: hosts on the inside and the outside with TCP endpoints that behave
+ * like real stacks in the ways an ALG can break them. Every segment a host sends goes through the engine; every
+ * segment the engine forwards is delivered to the host that owns its destination address on the egress side. The
+ * receiving endpoint checks what a real receiver would notice:
+ *
+ * <ul>
+ *   <li>each data segment starts exactly at the next byte it expects (a wrong sequence shift shows up as a gap
+ *       or an overlap);
+ *   <li>every acknowledgement it gets is for data it sent (never beyond its send next, never backwards);
+ *   <li>checksums of everything delivered are valid.
+ * </ul>
+ *
+ * Endpoints acknowledge every data segment at once, so acknowledgement translation is exercised on every
+ * transfer. Time advances one millisecond per segment sent. Inputs and outputs of the engine are recorded, in
+ * order, for golden captures.
+ */
+public final class SimNet implements AutoCloseable {
+    public static final String GW_INSIDE_MAC = "02:00:00:00:00:01";
+    public static final String GW_OUTSIDE_MAC = "02:00:00:00:00:02";
+
+    /** One frame seen at the engine: ingress for inputs, egress for outputs. */
+    public record Frame(int port, long timeNanos, byte[] bytes) {}
+
+    public final Engine engine;
+    public final List<Frame> inputs = new ArrayList<>();
+    public final List<Frame> outputs = new ArrayList<>();
+    /** Problems any endpoint noticed; a correct gateway leaves this empty. */
+    public final List<String> errors = new ArrayList<>();
+
+    private final List<Host> hosts = new ArrayList<>();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final PacketSlot slot = new PacketSlot(Frames.SLOT_CAPACITY);
+    private final PacketSlot rx = new PacketSlot(Frames.SLOT_CAPACITY);
+    private final Decoder decoder = new Decoder();
+    private long clockNanos = 1_700_000_000_000_000_000L;
+    private int isn = 0x1000_0000;
+    private int macSeq = 0x10;
+    /** When false, segments a host sends are dropped before the engine (to model loss). */
+    private boolean lossNext;
+
+    public SimNet(Config config) {
+        this(config, EventSink.NONE);
+    }
+
+    public SimNet(Config config, EventSink events) {
+        this.engine = new Engine(config, events, Frames.SLOT_CAPACITY);
+    }
+
+    public Host host(String name, String ip, int side) {
+        Host h = new Host(name, ip, side, String.format("02:00:00:00:01:%02x", macSeq++));
+        hosts.add(h);
+        return h;
+    }
+
+    public void setClock(long nanos) {
+        clockNanos = nanos;
+    }
+
+    public long clock() {
+        return clockNanos;
+    }
+
+    public void advanceMillis(long ms) {
+        clockNanos += ms * 1_000_000L;
+    }
+
+    /** The next segment a host sends is lost on its way to the gateway (it is not recorded as input either). */
+    public void loseNext() {
+        lossNext = true;
+    }
+
+    private void transmit(Host from, byte[] frame) {
+        clockNanos += 1_000_000L;
+        if (lossNext) {
+            lossNext = false;
+            return;
+        }
+        queue.add(new Frame(from.side, clockNanos, frame));
+        if (queue.size() == 1) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        while (!queue.isEmpty()) {
+            Frame f = queue.peek();
+            inputs.add(f);
+            System.arraycopy(f.bytes, 0, slot.data, 0, f.bytes.length);
+            slot.length = f.bytes.length;
+            slot.ingressPort = f.port;
+            slot.timestampNanos = f.timeNanos;
+            int verdict = engine.process(slot);
+            if (verdict == Engine.FORWARD) {
+                byte[] out = Arrays.copyOf(slot.data, slot.length);
+                outputs.add(new Frame(slot.egressPort, f.timeNanos, out));
+                deliver(slot.egressPort, out);
+            }
+            queue.poll();
+        }
+    }
+
+    private void deliver(int side, byte[] frame) {
+        System.arraycopy(frame, 0, rx.data, 0, frame.length);
+        rx.length = frame.length;
+        if (decoder.decode(rx) != null || rx.l4Proto != 6) {
+            return;
+        }
+        if (!io.ftpalg.engine.codec.Checksum.verifyL4(rx)) {
+            errors.add("bad TCP checksum delivered: " + describe(rx));
+        }
+        for (Host h : hosts) {
+            if (h.side == side && h.hi == rx.dstHi && h.lo == rx.dstLo) {
+                h.receive(rx);
+                return;
+            }
+        }
+        errors.add("no host for " + describe(rx) + " on side " + side);
+    }
+
+    private static String describe(PacketSlot s) {
+        return io.ftpalg.engine.flow.Addresses.format(s.ipVersion, s.srcHi, s.srcLo, s.srcPort) + " -> "
+                + io.ftpalg.engine.flow.Addresses.format(s.ipVersion, s.dstHi, s.dstLo, s.dstPort);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** A host with a TCP stack. */
+    public final class Host {
+        public final String name;
+        public final String ip;
+        public final int side;
+        final String mac;
+        final long hi, lo;
+        final boolean v6;
+        private final Map<Integer, List<Conn>> accepted = new HashMap<>();
+        private final Map<String, Conn> conns = new HashMap<>();
+        private final java.util.Set<Integer> listening = new java.util.HashSet<>();
+
+        Host(String name, String ip, int side, String mac) {
+            this.name = name;
+            this.ip = ip;
+            this.side = side;
+            this.mac = mac;
+            this.v6 = !PacketBuilder.isIpv4(ip);
+            this.hi = v6 ? PacketBuilder.ipv6Hi(ip) : 0;
+            this.lo = v6 ? PacketBuilder.ipv6Lo(ip) : PacketBuilder.ipv4(ip);
+        }
+
+        void sendFrame(byte[] frame) {
+            transmit(this, frame);
+        }
+
+        public void listen(int port) {
+            listening.add(port);
+        }
+
+        /** Opens a connection (handshake through the gateway) and returns it; check {@link Conn#established}. */
+        public Conn connect(int localPort, String remoteIp, int remotePort) {
+            Conn c = new Conn(this, localPort, remoteIp, remotePort, isn += 0x0101_0000);
+            conns.put(c.key(), c);
+            c.sendFlags(TcpHeader.SYN, c.sndNxt, 0, new byte[0]);
+            c.sndNxt = (c.sndNxt + 1) & 0xFFFF_FFFFL;
+            return c;
+        }
+
+        /** The connections accepted on a listening port, oldest first. */
+        public List<Conn> accepted(int port) {
+            return accepted.getOrDefault(port, List.of());
+        }
+
+        public Conn lastAccepted(int port) {
+            List<Conn> l = accepted(port);
+            if (l.isEmpty()) {
+                throw new AssertionError(name + " accepted nothing on port " + port + "; errors " + errors);
+            }
+            return l.get(l.size() - 1);
+        }
+
+        void receive(PacketSlot s) {
+            String remote = io.ftpalg.engine.flow.Addresses.format(s.ipVersion, s.srcHi, s.srcLo, -1);
+            String key = s.dstPort + "|" + remote + "|" + s.srcPort;
+            Conn c = conns.get(key);
+            if (c == null) {
+                if ((s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN && listening.contains(s.dstPort)) {
+                    c = new Conn(this, s.dstPort, remote, s.srcPort, isn += 0x0101_0000);
+                    c.rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
+                    conns.put(key, c);
+                    accepted.computeIfAbsent(s.dstPort, k -> new ArrayList<>()).add(c);
+                    c.sendFlags(TcpHeader.SYN | TcpHeader.ACK, c.sndNxt, c.rcvNxt, new byte[0]);
+                    c.sndNxt = (c.sndNxt + 1) & 0xFFFF_FFFFL;
+                    return;
+                }
+                errors.add(name + ": segment for no connection " + key);
+                return;
+            }
+            c.receive(s);
+        }
+    }
+
+    /** One end of a TCP connection. */
+    public final class Conn {
+        public final Host host;
+        public final int localPort;
+        public final String remoteIp;
+        public final int remotePort;
+        final long remoteHi, remoteLo;
+        long sndNxt;
+        long rcvNxt;
+        long highestAck;
+        public boolean established;
+        public boolean finReceived;
+        public boolean resetReceived;
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        private int taken;
+        private int mss = 1460;
+
+        Conn(Host host, int localPort, String remoteIp, int remotePort, long isn) {
+            this.host = host;
+            this.localPort = localPort;
+            this.remoteIp = remoteIp;
+            this.remotePort = remotePort;
+            this.remoteHi = host.v6 ? PacketBuilder.ipv6Hi(remoteIp) : 0;
+            this.remoteLo = host.v6 ? PacketBuilder.ipv6Lo(remoteIp) : PacketBuilder.ipv4(remoteIp);
+            this.sndNxt = isn & 0xFFFF_FFFFL;
+            this.highestAck = this.sndNxt;
+        }
+
+        String key() {
+            return localPort + "|" + remoteIp + "|" + remotePort;
+        }
+
+        public void mss(int mss) {
+            this.mss = mss;
+        }
+
+        public long sndNxt() {
+            return sndNxt;
+        }
+
+        /** Sends data, split at the MSS. */
+        public void send(String ascii) {
+            send(ascii.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        public void send(byte[] data) {
+            for (int off = 0; off < data.length; off += mss) {
+                byte[] seg = Arrays.copyOfRange(data, off, Math.min(data.length, off + mss));
+                sendFlags(TcpHeader.PSH | TcpHeader.ACK, sndNxt, rcvNxt, seg);
+                sndNxt = (sndNxt + seg.length) & 0xFFFF_FFFFL;
+            }
+        }
+
+        /** Sends data split into the given pieces, one segment each (e.g. "PO", "RT 1,2,3,4,5,6\r\n"). */
+        public void sendPieces(String... pieces) {
+            for (String p : pieces) {
+                byte[] seg = p.getBytes(StandardCharsets.ISO_8859_1);
+                sendFlags(TcpHeader.PSH | TcpHeader.ACK, sndNxt, rcvNxt, seg);
+                sndNxt = (sndNxt + seg.length) & 0xFFFF_FFFFL;
+            }
+        }
+
+        /** Retransmits bytes that were sent before, starting at original sequence {@code seq}. */
+        public void retransmit(long seq, String ascii) {
+            sendFlags(TcpHeader.PSH | TcpHeader.ACK, seq, rcvNxt, ascii.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        /** Sends a pure ACK carrying SACK blocks (edges in the receiver's own view of the peer's sequence). */
+        public void sendSack(long... edges) {
+            byte[] f = builder()
+                    .tcp(localPort, remotePort, sndNxt, rcvNxt, TcpHeader.ACK)
+                    .sack(edges)
+                    .build();
+            host.sendFrame(f);
+        }
+
+        public void close() {
+            sendFlags(TcpHeader.FIN | TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+            sndNxt = (sndNxt + 1) & 0xFFFF_FFFFL;
+        }
+
+        public void reset() {
+            sendFlags(TcpHeader.RST | TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+        }
+
+        /** What arrived since the last call, as text. */
+        public String take() {
+            byte[] all = received.toByteArray();
+            String s = new String(all, taken, all.length - taken, StandardCharsets.ISO_8859_1);
+            taken = all.length;
+            return s;
+        }
+
+        public byte[] receivedBytes() {
+            return received.toByteArray();
+        }
+
+        /** True if everything this end sent has been acknowledged by the peer. */
+        public boolean allAcked() {
+            return highestAck == sndNxt;
+        }
+
+        private PacketBuilder builder() {
+            PacketBuilder b = PacketBuilder.ethernet(
+                    host.mac, host.side == PacketSlot.PORT_INSIDE ? GW_INSIDE_MAC : GW_OUTSIDE_MAC);
+            return host.v6
+                    ? b.ipv6(host.ip, remoteIp)
+                    : b.ipv4(host.ip, remoteIp).df();
+        }
+
+        void sendFlags(int flags, long seq, long ack, byte[] payload) {
+            PacketBuilder b =
+                    builder().tcp(localPort, remotePort, seq, ack, flags).window(64240);
+            if ((flags & TcpHeader.SYN) != 0) {
+                b.mss(mss).sackPermitted();
+            }
+            host.sendFrame(b.payload(payload).build());
+        }
+
+        void receive(PacketSlot s) {
+            int flags = s.tcpFlags;
+            if ((flags & TcpHeader.RST) != 0) {
+                resetReceived = true;
+                return;
+            }
+            if ((flags & TcpHeader.ACK) != 0) {
+                long ack = s.ack;
+                if ((int) (ack - sndNxt) > 0) {
+                    errors.add(
+                            host.name + ":" + localPort + " got ack " + ack + " beyond what it sent (" + sndNxt + ")");
+                } else if ((int) (ack - highestAck) > 0) {
+                    highestAck = ack;
+                }
+            }
+            if ((flags & TcpHeader.SYN) != 0) {
+                if ((flags & TcpHeader.ACK) == 0) {
+                    return; // retransmitted SYN
+                }
+                rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
+                established = true;
+                sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+                return;
+            }
+            if (!established && (flags & TcpHeader.ACK) != 0) {
+                established = true;
+            }
+            int len = s.payloadLength;
+            boolean fin = (flags & TcpHeader.FIN) != 0;
+            if (len == 0 && !fin) {
+                return;
+            }
+            int rel = (int) (s.seq - rcvNxt);
+            if (rel > 0) {
+                errors.add(host.name + ":" + localPort + " got data at " + s.seq + " but expected " + rcvNxt
+                        + " (gap of " + rel + ")");
+                return;
+            }
+            int skip = -rel;
+            if (skip < len) {
+                received.write(s.data, s.payloadOffset + skip, len - skip);
+                rcvNxt = (rcvNxt + len - skip) & 0xFFFF_FFFFL;
+            }
+            if (fin && skip <= len) {
+                finReceived = true;
+                rcvNxt = (rcvNxt + 1) & 0xFFFF_FFFFL;
+            }
+            sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+        }
+    }
+}
