@@ -208,6 +208,9 @@ class ChecksumTest {
         // No change leaves the checksum alone, 0 included.
         "0x0000, 0x1234, 0x1234, 0x0000",
         "0xABCD, 0x0000, 0x0000, 0xABCD",
+        // A UDP checksum sent as 0xFFFF (computed 0) and a field 0xFFFF -> 0x0000: the sum is unchanged (both are
+        // one's-complement zero), so the computed checksum stays 0; a naive fold of the zero sum would say 0xFFFF.
+        "0xFFFF, 0xFFFF, 0x0000, 0x0000",
     })
     void update16KnownValues(String hc, String m, String m2, String expected) {
         assertEquals(
