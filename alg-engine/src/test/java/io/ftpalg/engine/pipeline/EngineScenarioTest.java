@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * the data connection must fail: the negative control that shows the ALG is what makes it work.
  */
 class EngineScenarioTest {
-    static final String SNAT = """
+    static final String SNAT =
+            """
             mode router
             port inside mac 02:00:00:00:00:01
             port outside mac 02:00:00:00:00:02
@@ -30,7 +31,8 @@ class EngineScenarioTest {
             snat from 2001:db8:1::/64 to 2001:db8:ff::1
             """;
 
-    static final String DNAT = """
+    static final String DNAT =
+            """
             mode router
             port inside
             port outside
@@ -38,7 +40,8 @@ class EngineScenarioTest {
             dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20
             """;
 
-    static final String FIREWALL = """
+    static final String FIREWALL =
+            """
             mode bridge
             port inside
             port outside
@@ -308,8 +311,8 @@ class EngineScenarioTest {
             c.retransmit(second, "PORT 192,0,2,10,195,81\r\n");
             // The retransmissions produce the same bytes (up to the ack the client carries) as the originals.
             byte[] orig1 = payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80", 0)));
-            byte[] again1 = payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80",
-                    outputsBefore)));
+            byte[] again1 =
+                    payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80", outputsBefore)));
             assertArrayEquals(orig1, again1);
             assertEquals(2, net.engine.counters().get(Counter.FTP_RETRANSMIT_REWRITTEN));
             assertEquals(java.util.List.of(), net.errors);

@@ -179,8 +179,9 @@ public final class SimNet implements AutoCloseable {
         public Conn connect(int localPort, String remoteIp, int remotePort) {
             Conn c = new Conn(this, localPort, remoteIp, remotePort, isn += 0x0101_0000);
             conns.put(c.key(), c);
-            c.sendFlags(TcpHeader.SYN, c.sndNxt, 0, new byte[0]);
-            c.sndNxt = (c.sndNxt + 1) & 0xFFFF_FFFFL;
+            long iss = c.sndNxt;
+            c.sndNxt = (iss + 1) & 0xFFFF_FFFFL;
+            c.sendFlags(TcpHeader.SYN, iss, 0, new byte[0]);
             return c;
         }
 
@@ -207,8 +208,9 @@ public final class SimNet implements AutoCloseable {
                     c.rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
                     conns.put(key, c);
                     accepted.computeIfAbsent(s.dstPort, k -> new ArrayList<>()).add(c);
-                    c.sendFlags(TcpHeader.SYN | TcpHeader.ACK, c.sndNxt, c.rcvNxt, new byte[0]);
-                    c.sndNxt = (c.sndNxt + 1) & 0xFFFF_FFFFL;
+                    long iss = c.sndNxt;
+                    c.sndNxt = (iss + 1) & 0xFFFF_FFFFL;
+                    c.sendFlags(TcpHeader.SYN | TcpHeader.ACK, iss, c.rcvNxt, new byte[0]);
                     return;
                 }
                 errors.add(name + ": segment for no connection " + key);
@@ -266,8 +268,9 @@ public final class SimNet implements AutoCloseable {
         public void send(byte[] data) {
             for (int off = 0; off < data.length; off += mss) {
                 byte[] seg = Arrays.copyOfRange(data, off, Math.min(data.length, off + mss));
-                sendFlags(TcpHeader.PSH | TcpHeader.ACK, sndNxt, rcvNxt, seg);
-                sndNxt = (sndNxt + seg.length) & 0xFFFF_FFFFL;
+                long seq = sndNxt;
+                sndNxt = (seq + seg.length) & 0xFFFF_FFFFL;
+                sendFlags(TcpHeader.PSH | TcpHeader.ACK, seq, rcvNxt, seg);
             }
         }
 
@@ -275,8 +278,9 @@ public final class SimNet implements AutoCloseable {
         public void sendPieces(String... pieces) {
             for (String p : pieces) {
                 byte[] seg = p.getBytes(StandardCharsets.ISO_8859_1);
-                sendFlags(TcpHeader.PSH | TcpHeader.ACK, sndNxt, rcvNxt, seg);
-                sndNxt = (sndNxt + seg.length) & 0xFFFF_FFFFL;
+                long seq = sndNxt;
+                sndNxt = (seq + seg.length) & 0xFFFF_FFFFL;
+                sendFlags(TcpHeader.PSH | TcpHeader.ACK, seq, rcvNxt, seg);
             }
         }
 
@@ -295,8 +299,9 @@ public final class SimNet implements AutoCloseable {
         }
 
         public void close() {
-            sendFlags(TcpHeader.FIN | TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
-            sndNxt = (sndNxt + 1) & 0xFFFF_FFFFL;
+            long seq = sndNxt;
+            sndNxt = (seq + 1) & 0xFFFF_FFFFL;
+            sendFlags(TcpHeader.FIN | TcpHeader.ACK, seq, rcvNxt, new byte[0]);
         }
 
         public void reset() {
