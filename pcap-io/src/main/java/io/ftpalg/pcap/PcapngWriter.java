@@ -78,7 +78,7 @@ public final class PcapngWriter implements AutoCloseable {
         return ifCount++;
     }
 
-    /** Writes one packet (original length = {@code len}) with an optional comment. */
+    /** Writes one packet (original length = {@code len}) with an optional comment (null or "" for none). */
     public void write(int interfaceId, long timestampNanos, byte[] data, int off, int len, String commentOrNull)
             throws IOException {
         write(interfaceId, timestampNanos, data, off, len, len, commentOrNull);
@@ -110,7 +110,7 @@ public final class PcapngWriter implements AutoCloseable {
         if (len > CaptureReader.MAX_BLOCK_LENGTH - 64) {
             throw new IllegalArgumentException("packet too large: " + len);
         }
-        byte[] comment = commentOrNull == null ? null : utf8Option(commentOrNull);
+        byte[] comment = commentOrNull == null || commentOrNull.isEmpty() ? null : utf8Option(commentOrNull);
         int options = comment == null ? 0 : optionsLength(comment.length);
         int total = 32 + CaptureReader.pad4(len) + options;
         out.putInt(CaptureReader.BLOCK_EPB);
