@@ -12,7 +12,10 @@ import java.util.Arrays;
  * opt_comment} when a comment is given (Wireshark shows it as the packet comment, {@code
  * frame.comment}). Buffered; nothing allocated per packet without a comment. Not thread-safe.
  *
- * <p>libpcap reads pcapng only when all interfaces share one link type; Wireshark has no such limit.
+ * <p>libpcap (1.10) reads a pcapng file only when all its interfaces share one link type and one
+ * snaplen ("an interface has a type/snapshot length ... different from ... the first interface");
+ * Wireshark has no such limit. Give every interface the same values when libpcap-based tools must read
+ * the output.
  */
 public final class PcapngWriter implements AutoCloseable {
     private static final int OPT_ENDOFOPT = 0;
