@@ -3,6 +3,7 @@ package io.ftpalg.bindings.pcap;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Direct-mapped (JNA {@link Native#register}) libpcap functions, the few ftp-alg needs to read capture
@@ -93,6 +94,6 @@ public final class LibPcap {
         while (n < errbuf.length && errbuf[n] != 0) {
             n++;
         }
-        return new String(errbuf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(errbuf, 0, n, StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 public final class NativePcapFileReader implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int LONG_SIZE = Native.LONG_SIZE;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final Path file;
     private Pointer handle;
@@ -36,6 +38,10 @@ public final class NativePcapFileReader implements AutoCloseable {
     private final Pointer dataOut = outSlots.share(Native.POINTER_SIZE);
     private final Pointer header = new Pointer(0);
     private final Pointer data = new Pointer(0);
+    /** The two out slots, copied in one native call. */
+    private final long[] slots = new long[2];
+    /** The pcap_pkthdr, copied in one native call (LP64: 3 longs; ILP32: 4 ints in 2 longs). */
+    private final long[] hdr = new long[3];
 
     private int capturedLength;
     private int originalLength;
@@ -85,12 +91,29 @@ public final class NativePcapFileReader implements AutoCloseable {
         if (rc != 1) {
             throw new IOException("libpcap read error in " + file + ": " + LibPcap.pcap_geterr(handle));
         }
-        Pointer.nativeValue(header, slot(0));
-        Pointer.nativeValue(data, slot(Native.POINTER_SIZE));
-        long seconds = LONG_SIZE == 8 ? header.getLong(0) : header.getInt(0) & 0xFFFF_FFFFL;
-        long fraction = LONG_SIZE == 8 ? header.getLong(8) : header.getInt(4);
-        int caplen = header.getInt(2L * LONG_SIZE);
-        int len = header.getInt(2L * LONG_SIZE + 4);
+        // Four native transitions per packet: pcap_next_ex, the out slots, the header, the data.
+        long seconds;
+        long fraction;
+        int caplen;
+        int len;
+        if (LONG_SIZE == 8 && Native.POINTER_SIZE == 8) {
+            outSlots.read(0, slots, 0, 2);
+            Pointer.nativeValue(header, slots[0]);
+            Pointer.nativeValue(data, slots[1]);
+            header.read(0, hdr, 0, 3);
+            seconds = hdr[0];
+            fraction = hdr[1];
+            // caplen and len share the third long; x86-64 and aarch64 Linux are little-endian.
+            caplen = LITTLE_ENDIAN ? (int) hdr[2] : (int) (hdr[2] >>> 32);
+            len = LITTLE_ENDIAN ? (int) (hdr[2] >>> 32) : (int) hdr[2];
+        } else {
+            Pointer.nativeValue(header, slot(0));
+            Pointer.nativeValue(data, slot(Native.POINTER_SIZE));
+            seconds = header.getInt(0) & 0xFFFF_FFFFL;
+            fraction = header.getInt(4);
+            caplen = header.getInt(8);
+            len = header.getInt(12);
+        }
         if (caplen < 0 || caplen > dst.length) {
             throw new IOException("packet of " + Integer.toUnsignedString(caplen) + " bytes in " + file
                     + " does not fit the " + dst.length + "-byte buffer");
