@@ -60,6 +60,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final EventSink events;
 
     private final Decoder decoder = new Decoder();
+    private final L2Rewriter l2;
     private final FlowTable flows;
     private final TcpTracker tcp;
     private final NatPolicy nat;
@@ -85,6 +86,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.ftpConfig = config.ftp();
         this.router = config.mode() == Mode.ROUTER;
         this.events = events;
+        this.l2 = new L2Rewriter(
+                macOf(config.inside().mac()), macOf(config.outside().mac()), 4096);
         this.flows = new FlowTable(config.limits().maxFlows());
         this.tcp = new TcpTracker(config.timeouts());
         this.nat = new NatPolicy(config, flows);
@@ -139,10 +142,17 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         Counter c = decoder.decode(s);
         if (c != null) {
             if (c == Counter.PASS_NON_IP) {
+                if (router) {
+                    // A router does not bridge ARP and other link-layer protocols between its networks.
+                    return drop(Counter.DROP_NON_IP_ROUTED);
+                }
                 counters.inc(c);
                 return forward(s, otherPort(ingress));
             }
             return drop(c);
+        }
+        if (router) {
+            l2.learn(s);
         }
         if (s.fragment != PacketSlot.FRAG_NONE) {
             // Policy: fragments are not reassembled. A later fragment carries no ports, so it cannot be matched
@@ -254,6 +264,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private int forward(PacketSlot s, int egress) {
         s.egressPort = egress;
+        if (router) {
+            l2.rewrite(s);
+        }
         counters.inc(Counter.TX_FORWARDED);
         return FORWARD;
     }
@@ -262,6 +275,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         counters.inc(reason);
         lastDrop = reason;
         return DROP;
+    }
+
+    private static long macOf(io.ftpalg.engine.config.MacAddress mac) {
+        return mac == null ? -1 : mac.value();
     }
 
     private static int otherPort(int port) {

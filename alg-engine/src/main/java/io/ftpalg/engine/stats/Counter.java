@@ -34,6 +34,7 @@ public enum Counter {
     DROP_UNKNOWN_INGRESS(24, "drop-unknown-ingress"),
     PASS_IP_OTHER_PROTOCOL(25, "pass-ip-other-protocol"),
     DROP_IPV6_BAD_VERSION(26, "drop-ipv6-bad-version"),
+    DROP_NON_IP_ROUTED(27, "drop-non-ip-routed"),
 
     // ---- flows and TCP state (100..199) ----
     FLOW_CREATED(100, "flow-created"),
