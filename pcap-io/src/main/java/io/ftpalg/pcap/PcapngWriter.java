@@ -33,8 +33,8 @@ public final class PcapngWriter implements AutoCloseable {
 
     /** Creates (or truncates) {@code out} and writes the section header. */
     public PcapngWriter(Path out, String application) throws IOException {
+        byte[] app = application == null ? new byte[0] : utf8Option(application); // may throw: before opening
         this.out = new OutputBuffer(out);
-        byte[] app = application == null ? new byte[0] : utf8Option(application);
         int total = 28 + optionsLength(app.length);
         this.out.putInt(CaptureReader.BLOCK_SHB);
         this.out.putInt(total);
