@@ -96,7 +96,8 @@ final class PortClassifier {
             return n.name().equals(interfaceNames.apply(r.interfaceId));
         }
         if (m instanceof PortMatch.SrcMac mac) {
-            return r.capturedLength >= EthernetHeader.LENGTH && EthernetHeader.srcMac(r.data, 0) == mac.mac().value();
+            return r.capturedLength >= EthernetHeader.LENGTH
+                    && EthernetHeader.srcMac(r.data, 0) == mac.mac().value();
         }
         if (m instanceof PortMatch.SrcNet net) {
             return s.ipVersion != 0 && net.prefix().contains(s.ipVersion, s.srcHi, s.srcLo);

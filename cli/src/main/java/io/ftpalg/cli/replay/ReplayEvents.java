@@ -48,8 +48,15 @@ final class ReplayEvents implements EventSink {
     }
 
     @Override
-    public void rewrite(long timeNanos, String flow, String direction, String command, String before, String after,
-            int seqDelta, long seq) {
+    public void rewrite(
+            long timeNanos,
+            String flow,
+            String direction,
+            String command,
+            String before,
+            String after,
+            int seqDelta,
+            long seq) {
         Map<String, Object> e = event(timeNanos, "rewrite");
         e.put("flow", flow);
         e.put("direction", direction);

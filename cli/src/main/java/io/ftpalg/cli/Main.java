@@ -1,0 +1,23 @@
+package io.ftpalg.cli;
+
+import io.ftpalg.cli.replay.ReplayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ftp-alg}: the command line. Started by {@code scripts/ftp-alg}, which sets the JVM flags it needs. */
+@Command(
+        name = "ftp-alg",
+        mixinStandardHelpOptions = true,
+        version = "ftp-alg 0.1.0",
+        description = "Packet-level FTP application layer gateway.",
+        subcommands = {ReplayCommand.class})
+public final class Main implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}
