@@ -47,8 +47,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /** The packet's bytes were kept (an incomplete FTP line); nothing to transmit now. */
     public static final int HELD = 2;
 
-    /** Flows examined for expiry per sweep; a sweep runs at most every {@link #SWEEP_INTERVAL_MS}. */
-    private static final int SWEEP_FLOWS = 64;
+    /**
+     * Flows examined for expiry per sweep; a sweep runs at most every {@link #SWEEP_INTERVAL_MS} of packet time,
+     * so a table of a million flows is walked in under two minutes. A packet of an expired flow that arrives
+     * before the sweep gets there finds the flow expired on lookup anyway.
+     */
+    private static final int SWEEP_FLOWS = 1024;
 
     private static final int SWEEP_SESSIONS = 64;
     private static final long SWEEP_INTERVAL_MS = 100;
@@ -323,11 +327,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 counters.inc(Counter.EXPECT_EXPIRED);
                 reportExpectation("expired", expectation, "not used within ftp expect-timeout");
             } else if (r == ExpectationTable.MATCHED) {
+                // A refused match (wrong port, control gone) falls through to the ordinary policy below.
                 data = admitExpected(s, flow);
-                if (!data) {
-                    flows.release(flow);
-                    return -1;
-                }
             }
         }
         if (!data) {
@@ -398,8 +399,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, s.srcPort);
         boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo;
         if (!nat.resolveReplyPort(s.ipVersion, 6, remap, 1024, 65535)) {
-            counters.inc(Counter.DROP_NAT_PORTS_EXHAUSTED);
-            lastDrop = Counter.DROP_NAT_PORTS_EXHAUSTED;
+            reportExpectation("refused", e, "no free source port for the translated data connection");
             return false;
         }
         counters.inc(Counter.EXPECT_USED);

@@ -1,0 +1,190 @@
+package io.ftpalg.engine.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ftpalg.engine.codec.Checksum;
+import io.ftpalg.engine.codec.Decoder;
+import io.ftpalg.engine.codec.TcpHeader;
+import io.ftpalg.engine.config.ConfigParser;
+import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.testing.Frames;
+import io.ftpalg.engine.testing.FtpDriver;
+import io.ftpalg.engine.testing.PacketBuilder;
+import io.ftpalg.engine.testing.SimNet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Engine behaviours beyond the happy FTP path: ICMP errors, the bounce guard, FTPS, several lines per segment. */
+class EngineBehaviourTest {
+    static final String SNAT = EngineScenarioTest.SNAT;
+
+    private static SimNet net() throws Exception {
+        return new SimNet(ConfigParser.parse(SNAT, "test"));
+    }
+
+    @Test
+    void icmpFragmentationNeededReachesTheInsideHostTranslated() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            // A router beyond the gateway cannot forward the client's (translated) segment: it quotes it.
+            PacketBuilder quoted = PacketBuilder.ethernet()
+                    .ipv4("203.0.113.1", "198.51.100.20")
+                    .df()
+                    .tcp(40000, 21, 12345, 0, TcpHeader.ACK | TcpHeader.PSH)
+                    .payload("x".repeat(100));
+            byte[] icmp = PacketBuilder.ethernet("02:00:00:00:09:09", SimNet.GW_OUTSIDE_MAC)
+                    .ipv4("198.51.100.1", "203.0.113.1")
+                    .icmp(3, 4)
+                    .icmpRest(1400)
+                    .quote(quoted, 28 + 8)
+                    .build();
+            PacketSlot s = Frames.slot(icmp);
+            s.ingressPort = PacketSlot.PORT_OUTSIDE;
+            s.timestampNanos = net.clock();
+            assertEquals(Engine.FORWARD, net.engine.process(s));
+            assertEquals(PacketSlot.PORT_INSIDE, s.egressPort);
+            assertEquals(1, net.engine.counters().get(Counter.NAT_ICMP_ERROR_TRANSLATED));
+            // Decode what leaves: outer destination and quoted source are the inside client again.
+            new Decoder().decode(s);
+            assertEquals(PacketBuilder.ipv4("192.0.2.10"), s.dstLo);
+            assertTrue(Checksum.verifyL4(s), "ICMP checksum");
+            int inner = s.l4Offset + 8;
+            assertEquals(PacketBuilder.ipv4("192.0.2.10"), io.ftpalg.engine.codec.Bytes.u32(s.data, inner + 12));
+            assertEquals(40000, io.ftpalg.engine.codec.Bytes.u16(s.data, inner + 20));
+            assertTrue(Checksum.verifyIpv4Header(s.data, inner, 20), "quoted IPv4 header checksum");
+        }
+    }
+
+    @Test
+    void icmpErrorForNoKnownFlowIsDropped() throws Exception {
+        try (SimNet net = net()) {
+            PacketBuilder quoted = PacketBuilder.ethernet()
+                    .ipv4("203.0.113.1", "198.51.100.20")
+                    .tcp(40999, 21, 1, 0, TcpHeader.ACK);
+            byte[] icmp = PacketBuilder.ethernet()
+                    .ipv4("198.51.100.1", "203.0.113.1")
+                    .icmp(3, 4)
+                    .quote(quoted, 28 + 8)
+                    .build();
+            PacketSlot s = Frames.slot(icmp);
+            s.ingressPort = PacketSlot.PORT_OUTSIDE;
+            assertEquals(Engine.DROP, net.engine.process(s));
+            assertEquals(Counter.DROP_ICMP_ERROR_NO_FLOW, net.engine.lastDrop());
+        }
+    }
+
+    @Test
+    void portNamingAThirdHostOpensNothing() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            // FTP bounce (RFC 2577): PORT naming another inside host.
+            String got = f.command("PORT 192,0,2,99,0,25\r\n");
+            assertEquals("PORT 192,0,2,99,0,25\r\n", got, "left unchanged");
+            assertEquals(1, net.engine.counters().get(Counter.FTP_BOUNCE_REFUSED));
+            assertEquals(0, net.engine.counters().get(Counter.EXPECT_CREATED));
+            // A low port of the client itself is refused too.
+            f.command("PORT 192,0,2,10,0,25\r\n");
+            assertEquals(1, net.engine.counters().get(Counter.FTP_LOW_PORT_REFUSED));
+            assertEquals(0, net.engine.counters().get(Counter.EXPECT_CREATED));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void severalCommandsInOneSegmentAreEachHandled() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            String got = f.command("PORT 192,0,2,10,200,1\r\nNOOP\r\nport 192,0,2,10,200,2\r\n");
+            assertEquals("PORT 203,0,113,1,200,1\r\nNOOP\r\nport 203,0,113,1,200,2\r\n", got);
+            assertEquals(2, net.engine.counters().get(Counter.FTP_REWRITES));
+            f.reply("200 a\r\n200 b\r\n");
+            f.quit();
+            assertTrue(f.c.allAcked() && f.s.allAcked());
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void ftpsMakesTheControlConnectionOpaque() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            f.command("AUTH TLS\r\n");
+            f.reply("234 Proceed with negotiation.\r\n");
+            assertEquals(1, net.engine.counters().get(Counter.FTP_TLS_OPAQUE));
+            // Anything after is TLS; even bytes that look like a PORT line are not parsed.
+            String got = f.command("PORT 192,0,2,10,200,3\r\n");
+            assertEquals("PORT 192,0,2,10,200,3\r\n", got);
+            assertEquals(0, net.engine.counters().get(Counter.EXPECT_CREATED));
+        }
+    }
+
+    @Test
+    void passiveAfterActiveKeepsSequenceNumbersExactInBothDirections() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            for (int i = 0; i < 20; i++) {
+                byte[] file = FtpDriver.data(300 + i, i);
+                f.expectSame("RETR " + i, file, f.activeRetr(i % 2 == 0, 50000 + i, file));
+                f.expectSame("STOR " + i, file, f.passiveStor(i % 2 == 1, 30000 + i, null, file));
+            }
+            f.quit();
+            assertTrue(f.c.allAcked() && f.s.allAcked());
+            assertEquals(List.of(), net.errors);
+            // More rewrites than the 16-entry history: merges happened, and the stream stayed exact.
+            assertEquals(20, net.engine.counters().get(Counter.EXPECT_USED) / 2);
+        }
+    }
+
+    @Test
+    void fragmentsAreDroppedAndCounted() throws Exception {
+        try (SimNet net = net()) {
+            byte[] frag = PacketBuilder.ethernet()
+                    .ipv4("192.0.2.10", "198.51.100.20")
+                    .fragment(8, true)
+                    .udp(1000, 2000)
+                    .payload("fragment")
+                    .build();
+            PacketSlot s = Frames.slot(frag);
+            s.ingressPort = PacketSlot.PORT_INSIDE;
+            assertEquals(Engine.DROP, net.engine.process(s));
+            assertEquals(Counter.DROP_FRAGMENT, net.engine.lastDrop());
+        }
+    }
+
+    @Test
+    void unparsableReplyIsForwardedUnchangedWithoutStall() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            // Linux stalls on a "227 " line it cannot parse; it must pass here.
+            assertEquals("227 Logout.\r\n", f.reply("227 Logout.\r\n"));
+            assertEquals(1, net.engine.counters().get(Counter.FTP_PARSE_ERRORS));
+            assertEquals(List.of(), net.errors);
+            assertEquals("NOOP\r\n", f.command("NOOP\r\n"), "the stream goes on");
+        }
+    }
+}

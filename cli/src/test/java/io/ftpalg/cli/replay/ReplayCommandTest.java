@@ -1,0 +1,117 @@
+package io.ftpalg.cli.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ftpalg.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: the no-argument default, and clear one-line errors for bad input. */
+class ReplayCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new Main()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void noArgumentsReplaysTheBundledDemo() throws Exception {
+        Path out = tmp.resolve("demo.pcapng");
+        Path report = tmp.resolve("demo.json");
+        Run r = run("replay", "-o", out.toString(), "-r", report.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"PORT 192,0,2,10,195,80\" -> \"PORT 203,0,113,1,195,80\""), r.out());
+        assertTrue(r.out().contains("227 Entering Passive Mode (203,0,113,1,117,48)."), r.out());
+        assertTrue(r.out().contains("EPRT |2|2001:db8:ff::1|50001|"), r.out());
+        assertTrue(r.out().contains("drops: none"), r.out());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"ftp-rewrites\": 3"), json);
+        assertTrue(json.contains("\"action\": \"used\""), json);
+        assertTrue(Files.size(out) > 0);
+    }
+
+    @Test
+    void missingCaptureIsAOneLineError() {
+        Run r = run("replay", "--config", "x.conf", tmp.resolve("nope.pcap").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("ftp-alg replay: cannot read capture"), r.err());
+    }
+
+    @Test
+    void badConfigNamesFileAndLine() throws Exception {
+        Path cfg = tmp.resolve("bad.conf");
+        Files.writeString(cfg, "port inside\nport outside\nsnat from 192.0.2.0/33 to 203.0.113.1\n");
+        Path cap = tmp.resolve("empty.pcap");
+        Files.write(cap, new byte[] {
+            (byte) 0xd4,
+            (byte) 0xc3,
+            (byte) 0xb2,
+            (byte) 0xa1,
+            2,
+            0,
+            4,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            (byte) 0xff,
+            (byte) 0xff,
+            0,
+            0,
+            1,
+            0,
+            0,
+            0
+        });
+        Run r = run("replay", "--config", cfg.toString(), cap.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.conf:3:"), r.err());
+    }
+
+    @Test
+    void corruptCaptureIsAClearErrorNotAStackTrace() throws Exception {
+        Path cfg = tmp.resolve("ok.conf");
+        Files.writeString(cfg, "port inside match pcapng-interface 0\nport outside match pcapng-interface 1\n");
+        Path cap = tmp.resolve("corrupt.pcapng");
+        Files.write(cap, new byte[] {0x0a, 0x0d, 0x0d, 0x0a, 1, 2, 3});
+        Run r = run(
+                "replay",
+                "--config",
+                cfg.toString(),
+                "-o",
+                tmp.resolve("o.pcapng").toString(),
+                "-r",
+                tmp.resolve("o.json").toString(),
+                cap.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("ftp-alg replay: "), r.err());
+        assertTrue(!r.err().contains("\tat "), r.err());
+    }
+}
