@@ -99,7 +99,9 @@ public final class FtpControl {
             sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
             sessions.lineState[lane] = FtpSessions.LINE_START;
             sessions.heldLen[lane] = 0;
-        } else if (s.payloadLength > 0 && !sessions.isOpaque(session) && sessions.next[lane] >= 0) {
+        } else if ((s.payloadLength > 0 || heldFin(s, lane))
+                && !sessions.isOpaque(session)
+                && sessions.next[lane] >= 0) {
             if (config.verifyChecksum() && !Checksum.verifyL4(s)) {
                 return Counter.DROP_TCP_BAD_CHECKSUM;
             }
@@ -110,6 +112,11 @@ public final class FtpControl {
         }
         translate(s, lane, otherLane);
         return null;
+    }
+
+    /** A FIN with no data while a line is held: it carries the held bytes out, unparsed. */
+    private boolean heldFin(PacketSlot s, int lane) {
+        return (s.tcpFlags & TcpHeader.FIN) != 0 && sessions.heldLen[lane] > 0;
     }
 
     /** Shifts this segment's seq by its lane's history and maps its ack and SACK edges through the other lane's. */

@@ -157,6 +157,43 @@ class EngineBehaviourTest {
     }
 
     @Test
+    void finWhileALineIsHeldDeliversTheHeldBytes() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            f.c.sendPieces("PORT 192,0,2");
+            assertEquals("", f.s.take(), "held while incomplete");
+            f.c.close();
+            assertEquals("PORT 192,0,2", f.s.take(), "released unparsed by the FIN");
+            assertTrue(f.s.finReceived);
+            assertTrue(f.c.allAcked());
+            assertEquals(1, net.engine.counters().get(Counter.FTP_HOLD_RELEASED_UNPARSED));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void holdTimeoutReleasesAnAbandonedLine() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "198.51.100.20", 21);
+            long start = f.c.sndNxt();
+            f.c.sendPieces("PORT 1");
+            net.advanceMillis(11_000);
+            f.c.retransmit(start, "PORT 1");
+            assertEquals("PORT 1", f.s.take());
+            assertEquals(1, net.engine.counters().get(Counter.FTP_HOLD_RELEASED_UNPARSED));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
     void fragmentsAreDroppedAndCounted() throws Exception {
         try (SimNet net = net()) {
             byte[] frag = PacketBuilder.ethernet()
