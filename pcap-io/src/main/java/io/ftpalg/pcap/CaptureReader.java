@@ -283,13 +283,12 @@ public final class CaptureReader implements AutoCloseable {
                 continue;
             }
             int total = buf.getInt(pos + 4);
-            int min =
-                    switch (type) {
-                        case BLOCK_IDB -> IDB_MIN_LENGTH;
-                        case BLOCK_EPB, BLOCK_OPB -> EPB_MIN_LENGTH;
-                        case BLOCK_SPB -> SPB_MIN_LENGTH;
-                        default -> 12;
-                    };
+            int min = switch (type) {
+                case BLOCK_IDB -> IDB_MIN_LENGTH;
+                case BLOCK_EPB, BLOCK_OPB -> EPB_MIN_LENGTH;
+                case BLOCK_SPB -> SPB_MIN_LENGTH;
+                default -> 12;
+            };
             checkBlock(offset, type, total, min);
             switch (type) {
                 case BLOCK_EPB, BLOCK_OPB, BLOCK_SPB:

@@ -220,16 +220,15 @@ public final class ConfigParser {
                 continue;
             }
             String kind = l.keyword("a match kind after 'match' (" + String.join(", ", MATCH_KINDS) + ")", MATCH_KINDS);
-            PortMatch m =
-                    switch (kind) {
-                        case "pcapng-interface" -> new PortMatch.PcapngInterface(
-                                l.integer("match pcapng-interface", 0, Integer.MAX_VALUE));
-                        case "pcapng-interface-name" -> new PortMatch.PcapngInterfaceName(
-                                l.next("an interface name after 'pcapng-interface-name'"));
-                        case "src-mac" -> new PortMatch.SrcMac(l.mac("match src-mac"));
-                        case "src-net" -> new PortMatch.SrcNet(l.prefix("match src-net"));
-                        default -> throw new AssertionError(kind);
-                    };
+            PortMatch m = switch (kind) {
+                case "pcapng-interface" ->
+                    new PortMatch.PcapngInterface(l.integer("match pcapng-interface", 0, Integer.MAX_VALUE));
+                case "pcapng-interface-name" ->
+                    new PortMatch.PcapngInterfaceName(l.next("an interface name after 'pcapng-interface-name'"));
+                case "src-mac" -> new PortMatch.SrcMac(l.mac("match src-mac"));
+                case "src-net" -> new PortMatch.SrcNet(l.prefix("match src-net"));
+                default -> throw new AssertionError(kind);
+            };
             if (matches.contains(m)) {
                 throw l.error("'match " + m.describe() + "' given twice in '" + ctx + "'");
             }
@@ -491,16 +490,16 @@ public final class ConfigParser {
                     "'" + s + "' is not a duration (a whole number with an optional unit ms, s, m, h or d, e.g. 300s)");
         }
         String unit = s.substring(i);
-        long mult =
-                switch (unit) {
-                    case "ms" -> 1;
-                    case "", "s" -> 1000;
-                    case "m" -> 60_000;
-                    case "h" -> 3_600_000;
-                    case "d" -> 86_400_000;
-                    default -> throw new IllegalArgumentException(
-                            "'" + s + "' has an unknown unit '" + unit + "' (expected ms, s, m, h or d)");
-                };
+        long mult = switch (unit) {
+            case "ms" -> 1;
+            case "", "s" -> 1000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            case "d" -> 86_400_000;
+            default ->
+                throw new IllegalArgumentException(
+                        "'" + s + "' has an unknown unit '" + unit + "' (expected ms, s, m, h or d)");
+        };
         long ms;
         try {
             ms = Math.multiplyExact(Long.parseLong(s.substring(0, i)), mult);

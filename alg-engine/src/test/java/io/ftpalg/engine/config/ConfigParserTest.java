@@ -146,8 +146,7 @@ class ConfigParserTest {
 
     @Test
     void everySettingCanBeWritten() throws Exception {
-        String text = PORTS
-                + """
+        String text = PORTS + """
                 mode bridge
                 firewall inbound allow
                 firewall outbound deny

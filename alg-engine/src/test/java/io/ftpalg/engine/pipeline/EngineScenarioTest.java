@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
  * the data connection must fail: the negative control that shows the ALG is what makes it work.
  */
 class EngineScenarioTest {
-    static final String SNAT =
-            """
+    static final String SNAT = """
             mode router
             port inside mac 02:00:00:00:00:01
             port outside mac 02:00:00:00:00:02
@@ -31,8 +30,7 @@ class EngineScenarioTest {
             snat from 2001:db8:1::/64 to 2001:db8:ff::1
             """;
 
-    static final String DNAT =
-            """
+    static final String DNAT = """
             mode router
             port inside
             port outside
@@ -40,8 +38,7 @@ class EngineScenarioTest {
             dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20
             """;
 
-    static final String FIREWALL =
-            """
+    static final String FIREWALL = """
             mode bridge
             port inside
             port outside

@@ -220,20 +220,22 @@ public final class Replayer {
         for (Map<String, Object> e : r.events()) {
             String type = (String) e.get("type");
             switch (type) {
-                case "rewrite" -> p.printf(
-                        "  frame %-6s %s %s: \"%s\" -> \"%s\" (seq %+d after)%n",
-                        e.get("frame"),
-                        e.get("direction"),
-                        e.get("command"),
-                        e.get("before"),
-                        e.get("after"),
-                        e.get("seqDelta"));
-                case "expectation" -> p.printf(
-                        "  frame %-6s expectation %s: %s%s%n",
-                        e.get("frame"),
-                        e.get("action"),
-                        e.get("expected"),
-                        e.containsKey("reason") ? " (" + e.get("reason") + ")" : "");
+                case "rewrite" ->
+                    p.printf(
+                            "  frame %-6s %s %s: \"%s\" -> \"%s\" (seq %+d after)%n",
+                            e.get("frame"),
+                            e.get("direction"),
+                            e.get("command"),
+                            e.get("before"),
+                            e.get("after"),
+                            e.get("seqDelta"));
+                case "expectation" ->
+                    p.printf(
+                            "  frame %-6s expectation %s: %s%s%n",
+                            e.get("frame"),
+                            e.get("action"),
+                            e.get("expected"),
+                            e.containsKey("reason") ? " (" + e.get("reason") + ")" : "");
                 default -> p.printf("  frame %-6s %s: %s%n", e.get("frame"), e.get("kind"), e.get("text"));
             }
         }

@@ -16,34 +16,29 @@ import java.util.function.Consumer;
 final class GoldenCases {
     record Case(String name, String description, String config, Consumer<SimNet> script) {}
 
-    static final String ROUTER =
-            """
+    static final String ROUTER = """
             mode router
             port inside mac 02:00:00:00:00:01 match pcapng-interface 0
             port outside mac 02:00:00:00:00:02 match pcapng-interface 1
             """;
 
-    static final String SNAT = ROUTER
-            + """
+    static final String SNAT = ROUTER + """
             snat from 192.0.2.0/24 to 203.0.113.1
             snat from 2001:db8:1::/64 to 2001:db8:ff::1
             """;
 
-    static final String DNAT = ROUTER
-            + """
+    static final String DNAT = ROUTER + """
             dnat to 203.0.113.1 port 21 -> 192.0.2.20
             dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20
             """;
 
-    static final String BRIDGE =
-            """
+    static final String BRIDGE = """
             mode bridge
             port inside match pcapng-interface 0
             port outside match pcapng-interface 1
             """;
 
-    static final String DEMO = ROUTER
-            + """
+    static final String DEMO = ROUTER + """
             # Clients on 192.0.2.0/24 and 2001:db8:1::/64 reach the Internet through one public address each...
             snat from 192.0.2.0/24 to 203.0.113.1
             snat from 2001:db8:1::/64 to 2001:db8:ff::1
