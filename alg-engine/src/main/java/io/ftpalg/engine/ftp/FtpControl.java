@@ -393,7 +393,7 @@ public final class FtpControl {
                     s,
                     "parse-error",
                     flow,
-                    "unparsable " + kindName(kind) + " line left unchanged, no" + " expectation: \""
+                    "unparsable " + FtpNegotiator.name(kind) + " line left unchanged, no" + " expectation: \""
                             + printable(work, from, to) + "\"");
             return;
         }
@@ -439,7 +439,7 @@ public final class FtpControl {
                     s.timestampNanos,
                     flows.describe(flow, FlowTable.ORIGINAL),
                     dir == FlowTable.ORIGINAL ? "client-to-server" : "server-to-client",
-                    kindName(kind),
+                    FtpNegotiator.name(kind),
                     before,
                     after,
                     delta,
@@ -558,21 +558,6 @@ public final class FtpControl {
     private void noticeIfEnabled(PacketSlot s, String kind, int flow, String text) {
         if (events.enabled()) {
             events.notice(s.timestampNanos, kind, flows.describe(flow, FlowTable.ORIGINAL), text);
-        }
-    }
-
-    static String kindName(int kind) {
-        switch (kind) {
-            case FtpNegotiator.PORT:
-                return "PORT";
-            case FtpNegotiator.EPRT:
-                return "EPRT";
-            case FtpNegotiator.PASV_227:
-                return "227";
-            case FtpNegotiator.EPSV_229:
-                return "229";
-            default:
-                return "line";
         }
     }
 

@@ -22,4 +22,20 @@ public interface FtpNegotiator {
      * @return true if the numeric span must be replaced by {@code rewriteTo}; false to leave the line unchanged
      */
     boolean negotiate(int flow, int dir, int kind, FtpEndpoint announced, FtpEndpoint rewriteTo, long nowMs);
+
+    /** The announcement's name as it appears on the wire, for messages. */
+    static String name(int kind) {
+        switch (kind) {
+            case PORT:
+                return "PORT";
+            case EPRT:
+                return "EPRT";
+            case PASV_227:
+                return "227";
+            case EPSV_229:
+                return "229";
+            default:
+                return "line";
+        }
+    }
 }

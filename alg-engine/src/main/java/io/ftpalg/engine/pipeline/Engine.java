@@ -443,7 +443,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 notice(
                         flow,
                         "bounce-refused",
-                        FtpControlText.kind(kind) + " names "
+                        FtpNegotiator.name(kind) + " names "
                                 + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
                                 + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
                                 + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
@@ -455,7 +455,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             notice(
                     flow,
                     "low-port-refused",
-                    FtpControlText.kind(kind) + " names port " + ep.port + ", below ftp min-data-port "
+                    FtpNegotiator.name(kind) + " names port " + ep.port + ", below ftp min-data-port "
                             + ftpConfig.minDataPort() + ": no expectation");
             return false;
         }
@@ -577,21 +577,5 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     @Override
     public void close() {
         expectations.close();
-    }
-
-    /** Names of announcement kinds for messages. */
-    private static final class FtpControlText {
-        static String kind(int kind) {
-            switch (kind) {
-                case FtpNegotiator.PORT:
-                    return "PORT";
-                case FtpNegotiator.EPRT:
-                    return "EPRT";
-                case FtpNegotiator.PASV_227:
-                    return "227";
-                default:
-                    return "229";
-            }
-        }
     }
 }

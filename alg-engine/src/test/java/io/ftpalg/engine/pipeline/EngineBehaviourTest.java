@@ -23,14 +23,19 @@ class EngineBehaviourTest {
         return new SimNet(ConfigParser.parse(SNAT, "test"));
     }
 
+    /** An inside client logged in to an outside server through source NAT. */
+    private static FtpDriver loggedIn(SimNet net) {
+        FtpDriver f = new FtpDriver(
+                net,
+                net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
+                net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
+        return f.login(40000, "198.51.100.20", 21);
+    }
+
     @Test
     void icmpFragmentationNeededReachesTheInsideHostTranslated() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             // A router beyond the gateway cannot forward the client's (translated) segment: it quotes it.
             PacketBuilder quoted = PacketBuilder.ethernet()
                     .ipv4("203.0.113.1", "198.51.100.20")
@@ -81,11 +86,7 @@ class EngineBehaviourTest {
     @Test
     void portNamingAThirdHostOpensNothing() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             // FTP bounce (RFC 2577): PORT naming another inside host.
             String got = f.command("PORT 192,0,2,99,0,25\r\n");
             assertEquals("PORT 192,0,2,99,0,25\r\n", got, "left unchanged");
@@ -102,11 +103,7 @@ class EngineBehaviourTest {
     @Test
     void severalCommandsInOneSegmentAreEachHandled() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             String got = f.command("PORT 192,0,2,10,200,1\r\nNOOP\r\nport 192,0,2,10,200,2\r\n");
             assertEquals("PORT 203,0,113,1,200,1\r\nNOOP\r\nport 203,0,113,1,200,2\r\n", got);
             assertEquals(2, net.engine.counters().get(Counter.FTP_REWRITES));
@@ -120,11 +117,7 @@ class EngineBehaviourTest {
     @Test
     void ftpsMakesTheControlConnectionOpaque() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             f.command("AUTH TLS\r\n");
             f.reply("234 Proceed with negotiation.\r\n");
             assertEquals(1, net.engine.counters().get(Counter.FTP_TLS_OPAQUE));
@@ -138,11 +131,7 @@ class EngineBehaviourTest {
     @Test
     void passiveAfterActiveKeepsSequenceNumbersExactInBothDirections() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             for (int i = 0; i < 20; i++) {
                 byte[] file = FtpDriver.data(300 + i, i);
                 f.expectSame("RETR " + i, file, f.activeRetr(i % 2 == 0, 50000 + i, file));
@@ -159,11 +148,7 @@ class EngineBehaviourTest {
     @Test
     void finWhileALineIsHeldDeliversTheHeldBytes() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             f.c.sendPieces("PORT 192,0,2");
             assertEquals("", f.s.take(), "held while incomplete");
             f.c.close();
@@ -178,11 +163,7 @@ class EngineBehaviourTest {
     @Test
     void holdTimeoutReleasesAnAbandonedLine() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             long start = f.c.sndNxt();
             f.c.sendPieces("PORT 1");
             net.advanceMillis(11_000);
@@ -212,11 +193,7 @@ class EngineBehaviourTest {
     @Test
     void unparsableReplyIsForwardedUnchangedWithoutStall() throws Exception {
         try (SimNet net = net()) {
-            FtpDriver f = new FtpDriver(
-                    net,
-                    net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE),
-                    net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE));
-            f.login(40000, "198.51.100.20", 21);
+            FtpDriver f = loggedIn(net);
             // Linux stalls on a "227 " line it cannot parse; it must pass here.
             assertEquals("227 Logout.\r\n", f.reply("227 Logout.\r\n"));
             assertEquals(1, net.engine.counters().get(Counter.FTP_PARSE_ERRORS));

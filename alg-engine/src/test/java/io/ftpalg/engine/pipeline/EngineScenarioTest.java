@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ftpalg.engine.config.Config;
 import io.ftpalg.engine.config.ConfigParser;
 import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.testing.FtpDriver;
 import io.ftpalg.engine.testing.SimNet;
 import io.ftpalg.engine.testing.SimNet.Conn;
 import io.ftpalg.engine.testing.SimNet.Host;
 import io.ftpalg.engine.testing.Wire;
-import java.util.Random;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,65 +49,28 @@ class EngineScenarioTest {
         return ConfigParser.parse(text, "test");
     }
 
-    static byte[] data(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    /** Runs an active-mode RETR through the gateway; returns what the client received. */
-    static byte[] activeRetr(SimNet net, Host client, Host server, Conn c, Conn s, int clientPort, byte[] file) {
-        c.send("PORT " + Wire.portArgs(client.ip, clientPort) + "\r\n");
-        Wire.Endpoint ep = Wire.six(s.take());
-        s.send("200 PORT command successful.\r\n");
-        assertEquals("200 PORT command successful.\r\n", c.take());
-        c.send("RETR file\r\n");
-        assertEquals("RETR file\r\n", s.take());
-        client.listen(clientPort);
-        int before = client.accepted(clientPort).size();
-        Conn d = server.connect(20, ep.ip(), ep.port());
-        if (client.accepted(clientPort).size() == before) {
-            return null;
-        }
-        Conn dc = client.lastAccepted(clientPort);
-        s.send("150 Opening BINARY mode data connection.\r\n");
-        assertEquals("150 Opening BINARY mode data connection.\r\n", c.take());
-        d.send(file);
-        d.close();
-        dc.close();
-        s.send("226 Transfer complete.\r\n");
-        assertEquals("226 Transfer complete.\r\n", c.take());
-        assertTrue(d.allAcked(), "data sender fully acknowledged");
-        return dc.receivedBytes();
+    static FtpDriver session(SimNet net, String clientIp, String serverIp, int controlPort) {
+        FtpDriver f = new FtpDriver(
+                net,
+                net.host("client", clientIp, PacketSlot.PORT_INSIDE),
+                net.host("server", serverIp, PacketSlot.PORT_OUTSIDE));
+        return f.login(40000, serverIp, controlPort);
     }
 
     @Test
     void scenario1ClientBehindSnatActiveMode() throws Exception {
         try (SimNet net = new SimNet(config(SNAT))) {
-            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
-            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
-            server.listen(21);
-            Conn c = client.connect(40000, "198.51.100.20", 21);
-            Conn s = server.lastAccepted(21);
-            assertEquals("203.0.113.1", s.remoteIp);
-            s.send("220 ready\r\n");
-            assertEquals("220 ready\r\n", c.take());
-
+            FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 21);
+            assertEquals("203.0.113.1", f.s.remoteIp);
             // Three transfers on one control connection: three rewrites of +1 byte each ("192,0,2,10" ->
             // "203,0,113,1"), so every later segment depends on exact cumulative seq/ack adjustment.
             for (int i = 0; i < 3; i++) {
-                byte[] file = data(5000 + i * 777, i);
-                byte[] got = activeRetr(net, client, server, c, s, 50000 + i, file);
-                assertArrayEquals(file, got, "transfer " + i);
+                byte[] file = FtpDriver.data(5000 + i * 777, i);
+                assertArrayEquals(file, f.activeRetr(false, 50000 + i, file), "transfer " + i);
             }
-            c.send("QUIT\r\n");
-            assertEquals("QUIT\r\n", s.take());
-            s.send("221 Goodbye.\r\n");
-            assertEquals("221 Goodbye.\r\n", c.take());
-            c.close();
-            s.close();
-            assertTrue(c.allAcked() && s.allAcked(), "control fully acknowledged both ways");
-            assertEquals(java.util.List.of(), net.errors);
+            f.quit();
+            assertTrue(f.c.allAcked() && f.s.allAcked(), "control fully acknowledged both ways");
+            assertEquals(List.of(), net.errors);
             var k = net.engine.counters();
             assertEquals(3, k.get(Counter.FTP_REWRITES));
             assertEquals(3, k.get(Counter.EXPECT_CREATED));
@@ -117,16 +81,9 @@ class EngineScenarioTest {
 
     @Test
     void scenario1WithoutAlgTheDataConnectionFails() throws Exception {
-        String off = SNAT + "ftp ports 2121\n";
-        try (SimNet net = new SimNet(config(off))) {
-            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
-            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
-            server.listen(21);
-            Conn c = client.connect(40000, "198.51.100.20", 21);
-            Conn s = server.lastAccepted(21);
-            s.send("220 ready\r\n");
-            assertEquals("220 ready\r\n", c.take());
-            assertEquals(null, activeRetr(net, client, server, c, s, 50000, data(100, 1)));
+        try (SimNet net = new SimNet(config(SNAT + "ftp ports 2121\n"))) {
+            FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 21);
+            assertEquals(null, f.activeRetr(false, 50000, FtpDriver.data(100, 1)), "fails after login");
             assertTrue(net.engine.counters().get(Counter.DROP_INBOUND_UNSOLICITED) > 0);
         }
     }
@@ -136,44 +93,19 @@ class EngineScenarioTest {
         for (boolean v6 : new boolean[] {false, true}) {
             try (SimNet net = new SimNet(config(DNAT))) {
                 String pub = v6 ? "2001:db8:ff::1" : "203.0.113.1";
-                Host client = net.host("client", v6 ? "2001:db8:2::10" : "198.51.100.10", PacketSlot.PORT_OUTSIDE);
-                Host server = net.host("server", v6 ? "2001:db8:1::20" : "192.0.2.20", PacketSlot.PORT_INSIDE);
-                server.listen(21);
-                Conn c = client.connect(40001, pub, 21);
-                Conn s = server.lastAccepted(21);
-                s.send("220 ready\r\n");
-                assertEquals("220 ready\r\n", c.take());
+                FtpDriver f = new FtpDriver(
+                        net,
+                        net.host("client", v6 ? "2001:db8:2::10" : "198.51.100.10", PacketSlot.PORT_OUTSIDE),
+                        net.host("server", v6 ? "2001:db8:1::20" : "192.0.2.20", PacketSlot.PORT_INSIDE));
+                f.login(40001, pub, 21);
                 for (int i = 0; i < 2; i++) {
-                    int dataPort = 30000 + i;
-                    String reply;
-                    Wire.Endpoint ep;
-                    if (v6) {
-                        c.send("EPSV\r\n");
-                        assertEquals("EPSV\r\n", s.take());
-                        s.send("229 Entering Extended Passive Mode (|||" + dataPort + "|)\r\n");
-                        reply = c.take();
-                        ep = new Wire.Endpoint(pub, Wire.epsvPort(reply));
-                    } else {
-                        c.send("PASV\r\n");
-                        assertEquals("PASV\r\n", s.take());
-                        s.send("227 Entering Passive Mode (" + Wire.portArgs(server.ip, dataPort) + ").\r\n");
-                        reply = c.take();
-                        ep = Wire.six(reply);
-                        assertEquals(pub, ep.ip(), "227 carries the public address: " + reply);
-                    }
-                    server.listen(dataPort);
-                    Conn d = client.connect(41000 + i, ep.ip(), ep.port());
-                    Conn ds = server.lastAccepted(dataPort);
-                    byte[] file = data(3000, i);
-                    ds.send(file);
-                    ds.close();
-                    d.close();
-                    assertArrayEquals(file, d.receivedBytes());
-                    s.send("226 Transfer complete.\r\n");
-                    assertEquals("226 Transfer complete.\r\n", c.take());
+                    byte[] file = FtpDriver.data(3000, i);
+                    assertArrayEquals(file, f.passiveStor(v6, 30000 + i, null, file));
                 }
-                assertEquals(java.util.List.of(), net.errors);
+                f.quit();
+                assertEquals(List.of(), net.errors);
                 assertEquals(2, net.engine.counters().get(Counter.EXPECT_USED));
+                assertEquals(v6 ? 0 : 2, net.engine.counters().get(Counter.FTP_REWRITES));
             }
         }
     }
@@ -220,45 +152,26 @@ class EngineScenarioTest {
     @Test
     void scenario7ControlPort2121() throws Exception {
         try (SimNet net = new SimNet(config(SNAT + "ftp ports 21 2121\n"))) {
-            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
-            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
-            server.listen(2121);
-            Conn c = client.connect(40000, "198.51.100.20", 2121);
-            Conn s = server.lastAccepted(2121);
-            s.send("220 ready\r\n");
-            c.take();
-            byte[] file = data(2000, 7);
-            assertArrayEquals(file, activeRetr(net, client, server, c, s, 50100, file));
-            assertEquals(java.util.List.of(), net.errors);
+            FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 2121);
+            byte[] file = FtpDriver.data(2000, 7);
+            assertArrayEquals(file, f.activeRetr(false, 50100, file));
+            assertEquals(List.of(), net.errors);
         }
     }
 
     @Test
     void ipv6EprtThroughSnat() throws Exception {
         try (SimNet net = new SimNet(config(SNAT))) {
-            Host client = net.host("client", "2001:db8:1::10", PacketSlot.PORT_INSIDE);
-            Host server = net.host("server", "2001:db8:2::20", PacketSlot.PORT_OUTSIDE);
-            server.listen(21);
-            Conn c = client.connect(40000, "2001:db8:2::20", 21);
-            Conn s = server.lastAccepted(21);
-            assertEquals("2001:db8:ff::1", s.remoteIp);
-            s.send("220 ready\r\n");
-            c.take();
-            c.send("EPRT |2|2001:db8:1::10|50200|\r\n");
-            String got = s.take();
-            assertEquals("EPRT |2|2001:db8:ff::1|50200|\r\n", got, "compressed RFC 5952 text");
-            s.send("200 EPRT command successful.\r\n");
-            c.take();
-            client.listen(50200);
-            Conn d = server.connect(20, "2001:db8:ff::1", 50200);
-            Conn dc = client.lastAccepted(50200);
-            byte[] file = data(4000, 3);
-            d.send(file);
-            d.close();
-            assertArrayEquals(file, dc.receivedBytes());
-            s.send("226 done\r\n");
-            assertEquals("226 done\r\n", c.take());
-            assertEquals(java.util.List.of(), net.errors);
+            FtpDriver f = session(net, "2001:db8:1::10", "2001:db8:2::20", 21);
+            assertEquals("2001:db8:ff::1", f.s.remoteIp);
+            assertEquals(
+                    "EPRT |2|2001:db8:ff::1|50200|\r\n",
+                    f.command("EPRT |2|2001:db8:1::10|50200|\r\n"),
+                    "compressed RFC 5952 text");
+            f.reply("200 EPRT command successful.\r\n");
+            byte[] file = FtpDriver.data(4000, 3);
+            assertArrayEquals(file, f.activeRetr(true, 50201, file));
+            assertEquals(List.of(), net.errors);
         }
     }
 
@@ -267,13 +180,9 @@ class EngineScenarioTest {
         String line = "PORT 192,0,2,10,195,80\r\n";
         for (int cut = 1; cut < line.length() - 1; cut++) {
             try (SimNet net = new SimNet(config(SNAT))) {
-                Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
-                Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
-                server.listen(21);
-                Conn c = client.connect(40000, "198.51.100.20", 21);
-                Conn s = server.lastAccepted(21);
-                s.send("220 ready\r\n");
-                c.take();
+                FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 21);
+                Conn c = f.c;
+                Conn s = f.s;
                 c.sendPieces("NOOP\r\n" + line.substring(0, cut), line.substring(cut));
                 String got = s.take();
                 assertEquals("NOOP\r\nPORT 203,0,113,1,195,80\r\n", got, "cut at " + cut);
@@ -282,7 +191,7 @@ class EngineScenarioTest {
                 c.send("NOOP\r\n");
                 assertEquals("NOOP\r\n", s.take());
                 assertTrue(c.allAcked(), "cut at " + cut);
-                assertEquals(java.util.List.of(), net.errors, "cut at " + cut);
+                assertEquals(List.of(), net.errors, "cut at " + cut);
                 assertEquals(1, net.engine.counters().get(Counter.EXPECT_CREATED));
             }
         }
@@ -291,13 +200,9 @@ class EngineScenarioTest {
     @Test
     void retransmittedRewrittenSegmentComesOutIdentical() throws Exception {
         try (SimNet net = new SimNet(config(SNAT))) {
-            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
-            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
-            server.listen(21);
-            Conn c = client.connect(40000, "198.51.100.20", 21);
-            Conn s = server.lastAccepted(21);
-            s.send("220 ready\r\n");
-            c.take();
+            FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 21);
+            Conn c = f.c;
+            Conn s = f.s;
             long first = c.sndNxt();
             c.send("PORT 192,0,2,10,195,80\r\n");
             long second = c.sndNxt();
@@ -312,7 +217,7 @@ class EngineScenarioTest {
                     payloadOf(net.outputs.get(findOutputWithPayload(net, "PORT 203,0,113,1,195,80", outputsBefore)));
             assertArrayEquals(orig1, again1);
             assertEquals(2, net.engine.counters().get(Counter.FTP_RETRANSMIT_REWRITTEN));
-            assertEquals(java.util.List.of(), net.errors);
+            assertEquals(List.of(), net.errors);
             // A retransmission whose bytes differ where a rewrite was is refused.
             c.retransmit(first, "PORT 192,0,2,10,195,99\r\n");
             assertEquals(1, net.engine.counters().get(Counter.DROP_FTP_RETRANSMIT_CHANGED));
