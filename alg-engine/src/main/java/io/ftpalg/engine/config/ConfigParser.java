@@ -34,6 +34,12 @@ import java.util.Map;
  * ftp hold-timeout &lt;duration&gt;
  * ftp verify-checksum yes|no
  * ftp sessions &lt;n&gt;
+ * ftp strict yes|no
+ * ftp syntax-check yes|no
+ * ftp mask-syst yes|no
+ * ftp deny-command &lt;CMD&gt; [&lt;CMD&gt;...]
+ * flows per-source-rate &lt;n&gt;
+ * flows per-source-burst &lt;n&gt;
  * flows max &lt;n&gt;
  * timeout &lt;name&gt; &lt;duration&gt;
  * </pre>
@@ -56,7 +62,11 @@ public final class ConfigParser {
             "max-line",
             "hold-timeout",
             "verify-checksum",
-            "sessions");
+            "sessions",
+            "strict",
+            "syntax-check",
+            "mask-syst",
+            "deny-command");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -92,6 +102,12 @@ public final class ConfigParser {
     private long ftpHoldTimeoutMs = 10_000;
     private boolean ftpVerifyChecksum = true;
     private int ftpSessions = 16384;
+    private boolean ftpStrict = false;
+    private boolean ftpSyntaxCheck = true;
+    private boolean ftpMaskSyst = false;
+    private List<String> ftpDenyCommands = List.of();
+    private int perSourceRate = Limits.DEFAULT_PER_SOURCE_RATE;
+    private int perSourceBurst = Limits.DEFAULT_PER_SOURCE_BURST;
 
     private ConfigParser(String source) {
         this.source = source;
@@ -151,13 +167,27 @@ public final class ConfigParser {
                     ftpMaxLine,
                     ftpHoldTimeoutMs,
                     ftpVerifyChecksum,
-                    ftpSessions);
+                    ftpSessions,
+                    ftpStrict,
+                    ftpSyntaxCheck,
+                    ftpMaskSyst,
+                    ftpDenyCommands);
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
         }
         return new Config(
-                mode, inside, outside, snat, dnat, statics, inboundAllow, outboundAllow, ftp, t, new Limits(maxFlows));
+                mode,
+                inside,
+                outside,
+                snat,
+                dnat,
+                statics,
+                inboundAllow,
+                outboundAllow,
+                ftp,
+                t,
+                new Limits(maxFlows, perSourceRate, perSourceBurst));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -190,9 +220,15 @@ public final class ConfigParser {
             }
             case "ftp" -> ftp(l);
             case "flows" -> {
-                l.keyword("'max' after 'flows'", List.of("max"));
-                once(l, "flows max");
-                maxFlows = l.integer("flows max", 1, MAX_TABLE);
+                String w = l.keyword(
+                        "'max', 'per-source-rate' or 'per-source-burst' after 'flows'",
+                        List.of("max", "per-source-rate", "per-source-burst"));
+                once(l, "flows " + w);
+                switch (w) {
+                    case "max" -> maxFlows = l.integer("flows max", 1, MAX_TABLE);
+                    case "per-source-rate" -> perSourceRate = l.integer("flows per-source-rate", 0, MAX_TABLE);
+                    default -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                }
             }
             case "timeout" -> {
                 String name = l.keyword("a timeout name after 'timeout'", Timeouts.NAMES);
@@ -453,6 +489,24 @@ public final class ConfigParser {
             case "hold-timeout" -> ftpHoldTimeoutMs = l.duration(ctx);
             case "verify-checksum" -> ftpVerifyChecksum = l.yesNo(ctx);
             case "sessions" -> ftpSessions = l.integer(ctx, 1, MAX_TABLE);
+            case "strict" -> ftpStrict = l.yesNo(ctx);
+            case "syntax-check" -> ftpSyntaxCheck = l.yesNo(ctx);
+            case "mask-syst" -> ftpMaskSyst = l.yesNo(ctx);
+            case "deny-command" -> {
+                List<String> cmds = new ArrayList<>();
+                do {
+                    String w = l.next(ctx + " (an FTP command such as SITE)");
+                    if (!w.matches("[A-Za-z]{3,4}")) {
+                        throw l.error(ctx + ": '" + w + "' is not an FTP command (3 or 4 letters, e.g. SITE)");
+                    }
+                    String up = w.toUpperCase(java.util.Locale.ROOT);
+                    if (cmds.contains(up)) {
+                        throw l.error(ctx + ": " + up + " listed twice");
+                    }
+                    cmds.add(up);
+                } while (!l.atEnd());
+                ftpDenyCommands = cmds;
+            }
             default -> throw new AssertionError(s);
         }
     }

@@ -26,14 +26,20 @@ public record FtpConfig(
         int maxLine,
         long holdTimeoutMs,
         boolean verifyChecksum,
-        int sessions) {
+        int sessions,
+        boolean strict,
+        boolean syntaxCheck,
+        boolean maskSyst,
+        List<String> denyCommands) {
 
     public FtpConfig {
         ports = List.copyOf(ports);
+        denyCommands = List.copyOf(denyCommands);
     }
 
     public static FtpConfig defaults() {
-        return new FtpConfig(List.of(21), false, 1024, 300_000, 4, 65536, 512, 10_000, true, 16384);
+        return new FtpConfig(
+                List.of(21), false, 1024, 300_000, 4, 65536, 512, 10_000, true, 16384, false, true, false, List.of());
     }
 
     /** True when {@code port} is one of the configured control ports. No allocation. */

@@ -175,7 +175,23 @@ class ConfigParserTest {
         assertEquals(DnatRule.UDP, d.proto());
         assertEquals(6009, d.internalPortHi());
         assertEquals(6003, d.mapPort(5003));
-        assertEquals(new FtpConfig(List.of(21, 990, 2121), true, 1, 1500, 1, 10, 1024, 60_000, false, 8), c.ftp());
+        assertEquals(
+                new FtpConfig(
+                        List.of(21, 990, 2121),
+                        true,
+                        1,
+                        1500,
+                        1,
+                        10,
+                        1024,
+                        60_000,
+                        false,
+                        8,
+                        false,
+                        true,
+                        false,
+                        List.of()),
+                c.ftp());
         assertEquals(1000, c.limits().maxFlows());
         for (long t : c.timeouts().toArray()) {
             assertEquals(7000, t);
@@ -202,6 +218,27 @@ class ConfigParserTest {
         assertTrue(c.outboundAllow());
         assertTrue(c.ftp().isControlPort(21));
         assertTrue(c.describe().contains("nat: none"), c.describe());
+    }
+
+    @Test
+    void securitySettings() throws Exception {
+        Config c = ConfigParser.parse(PORTS + """
+                ftp strict yes
+                ftp syntax-check no
+                ftp mask-syst yes
+                ftp deny-command site Dele
+                flows per-source-rate 50
+                flows per-source-burst 100
+                """, "sec.conf");
+        assertTrue(c.ftp().strict());
+        assertFalse(c.ftp().syntaxCheck());
+        assertTrue(c.ftp().maskSyst());
+        assertEquals(List.of("SITE", "DELE"), c.ftp().denyCommands());
+        assertEquals(new Limits(262_144, 50, 100), c.limits());
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> ConfigParser.parse(PORTS + "ftp deny-command SITE!\n", "x.conf"));
+        assertTrue(
+                e.getMessage().startsWith("x.conf:3: ftp deny-command: 'SITE!' is not an FTP command"), e.getMessage());
     }
 
     @Test
@@ -348,7 +385,7 @@ class ConfigParserTest {
                 bad("ftp verify-checksum", 3, "expected 'yes' or 'no' after 'ftp verify-checksum'"),
                 bad("ftp", 3, "expected an ftp setting"),
                 // flows, timeouts
-                bad("flows 1000", 3, "expected 'max' after 'flows'"),
+                bad("flows 1000", 3, "expected 'max', 'per-source-rate' or 'per-source-burst' after 'flows'"),
                 bad("flows max 0", 3, "flows max: 0 is out of range"),
                 bad("timeout tcp-establshed 1h", 3, "did you mean 'tcp-established'?"),
                 bad("timeout udp 10s\ntimeout udp 20s", 4, "duplicate 'timeout udp' (already given on line 3)"),
