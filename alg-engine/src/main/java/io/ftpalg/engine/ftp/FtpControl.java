@@ -99,19 +99,118 @@ public final class FtpControl {
             sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
             sessions.lineState[lane] = FtpSessions.LINE_START;
             sessions.heldLen[lane] = 0;
-        } else if ((s.payloadLength > 0 || heldFin(s, lane))
-                && !sessions.isOpaque(session)
-                && sessions.next[lane] >= 0) {
-            if (config.verifyChecksum() && !Checksum.verifyL4(s)) {
-                return Counter.DROP_TCP_BAD_CHECKSUM;
+        } else if (sessions.opaque[lane]) {
+            if (s.payloadLength > 0 && trackTls(s, flow, dir, lane) && !sessions.isNotFtp(session)) {
+                Counter verdict = parse(s, flow, dir, session, lane, nowMs);
+                if (verdict != null) {
+                    return verdict;
+                }
             }
-            Counter verdict = stream(s, flow, dir, session, lane, nowMs);
+        } else if ((s.payloadLength > 0 || heldFin(s, lane))
+                && !sessions.isNotFtp(session)
+                && sessions.next[lane] >= 0) {
+            Counter verdict = parse(s, flow, dir, session, lane, nowMs);
             if (verdict != null) {
                 return verdict;
             }
         }
         translate(s, lane, otherLane);
         return null;
+    }
+
+    /** Verifies the checksum of a segment about to be read, then reads it. */
+    private Counter parse(PacketSlot s, int flow, int dir, int session, int lane, long nowMs) {
+        if (config.verifyChecksum() && !Checksum.verifyL4(s)) {
+            return Counter.DROP_TCP_BAD_CHECKSUM;
+        }
+        return stream(s, flow, dir, session, lane, nowMs);
+    }
+
+    /**
+     * Follows the TLS record framing (RFC 8446 section 5.1: type, version, 16-bit length) of an opaque lane, so
+     * that a return to clear text after CCC (RFC 4217 section 12.3) is found exactly at a record boundary: the
+     * next byte there is a command letter (client) or a reply digit (server) instead of a record type 20..23,
+     * after that side sent an alert record (TLS 1.2 close_notify; TLS 1.3 hides alerts, and RFC 4217's CCC
+     * predates it, so a TLS 1.3 session stays opaque).
+     *
+     * @return true when clear text resumes in this segment ({@code next} then points at its first byte)
+     */
+    private boolean trackTls(PacketSlot s, int flow, int dir, int lane) {
+        if (sessions.tlsDesync[lane]) {
+            return false;
+        }
+        long next = sessions.next[lane];
+        int len = s.payloadLength;
+        int rel = (int) (s.seq - next);
+        if (rel < 0 && rel + len <= 0) {
+            return false; // a retransmission of records already walked
+        }
+        if (rel != 0) {
+            tlsDesync(s, flow, lane);
+            return false;
+        }
+        byte[] b = s.data;
+        int po = s.payloadOffset;
+        int pos = 0;
+        int skip = sessions.tlsSkip[lane];
+        while (pos < len) {
+            if (skip > 0) {
+                int n = Math.min(skip, len - pos);
+                pos += n;
+                skip -= n;
+                continue;
+            }
+            int t = b[po + pos] & 0xFF;
+            if (t >= 20 && t <= 23) {
+                if (pos + 5 > len || b[po + pos + 1] != 3) {
+                    tlsDesync(s, flow, lane);
+                    return false;
+                }
+                if (t == 21) {
+                    sessions.tlsAlert[lane] = true;
+                }
+                skip = 5 + Bytes.u16(b, po + pos + 3);
+                continue;
+            }
+            // Clear text counts only after this side sent an alert (its close_notify): bytes that merely look like
+            // a command right after AUTH TLS, or between records, are not read.
+            boolean clear = dir == FlowTable.ORIGINAL ? isLetter(t) : t >= '0' && t <= '9';
+            if (!clear || !sessions.tlsAlert[lane]) {
+                tlsDesync(s, flow, lane);
+                return false;
+            }
+            sessions.opaque[lane] = false;
+            sessions.tlsSkip[lane] = 0;
+            sessions.next[lane] = (s.seq + pos) & 0xFFFF_FFFFL;
+            sessions.lineState[lane] = FtpSessions.LINE_START;
+            sessions.heldLen[lane] = 0;
+            counters.inc(Counter.FTP_TLS_CLEARTEXT_RESUMED);
+            noticeIfEnabled(
+                    s,
+                    "ftps-cleartext",
+                    flow,
+                    (dir == FlowTable.ORIGINAL ? "client" : "server")
+                            + " returned to clear text after TLS (CCC): its lines are read again");
+            return true;
+        }
+        sessions.tlsSkip[lane] = skip;
+        sessions.next[lane] = (next + len) & 0xFFFF_FFFFL;
+        return false;
+    }
+
+    private void tlsDesync(PacketSlot s, int flow, int lane) {
+        sessions.tlsDesync[lane] = true;
+        counters.inc(Counter.FTP_TLS_DESYNC);
+        noticeIfEnabled(
+                s,
+                "ftps-desync",
+                flow,
+                "TLS record boundaries lost (gap or split header): the lane stays"
+                        + " opaque for the rest of the connection");
+    }
+
+    private static boolean isLetter(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
     /** A FIN with no data while a line is held: it carries the held bytes out, unparsed. */
@@ -232,7 +331,11 @@ public final class FtpControl {
                 return Counter.DROP_FTP_RETRANSMIT_CHANGED;
             }
             append(b, from + copied, at - copied);
-            append(sessions.logBytes, (base + e) * FtpSessions.LOG_BYTES, sessions.logNewLen[base + e]);
+            if (sessions.logFill[base + e]) {
+                appendX(sessions.logNewLen[base + e]);
+            } else {
+                append(sessions.logBytes, (base + e) * FtpSessions.LOG_BYTES, sessions.logNewLen[base + e]);
+            }
             copied = end;
             rewrote = true;
         }
@@ -254,6 +357,14 @@ public final class FtpControl {
         int i = 0;
         while (i < wl) {
             int lf = indexOf(work, i, wl, LF);
+            if (sessions.isNotFtp(session) || sessions.opaque[lane]) {
+                // The rest of this buffer follows a line that ended parsing (not FTP, or AUTH TLS accepted).
+                if (sessions.opaque[lane] && i < wl) {
+                    tlsDesync(s, flow, lane);
+                }
+                append(work, i, wl - i);
+                return;
+            }
             if (sessions.lineState[lane] == FtpSessions.LINE_SKIP) {
                 int end = lf < 0 ? wl : lf + 1;
                 append(work, i, end - i);
@@ -266,7 +377,7 @@ public final class FtpControl {
             if (lf >= 0) {
                 int lineEnd = lf > i && work[lf - 1] == CR ? lf - 1 : lf;
                 lineEmitted = false;
-                handleLine(s, flow, dir, session, lane, ws, i, lineEnd, nowMs);
+                handleLine(s, flow, dir, session, lane, ws, i, lineEnd, lineEnd != lf, nowMs);
                 if (!lineEmitted) {
                     append(work, i, lineEnd - i);
                 }
@@ -309,13 +420,59 @@ public final class FtpControl {
 
     /** Handles one complete line {@code work[from..to)} (line end excluded) at original seq {@code ws + from}. */
     private void handleLine(
-            PacketSlot s, int flow, int dir, int session, int lane, long ws, int from, int to, long nowMs) {
-        boolean strict = false;
+            PacketSlot s,
+            int flow,
+            int dir,
+            int session,
+            int lane,
+            long ws,
+            int from,
+            int to,
+            boolean crlf,
+            long nowMs) {
+        if (config.syntaxCheck() && !validSyntax(dir, lane, from, to)) {
+            sessions.flags[session] |= FtpSessions.F_NOT_FTP;
+            counters.inc(Counter.FTP_NOT_FTP);
+            noticeIfEnabled(
+                    s,
+                    "not-ftp",
+                    flow,
+                    (dir == FlowTable.ORIGINAL ? "client" : "server") + " line \""
+                            + printable(work, from, to) + "\" is not FTP (RFC 959 section 4.1 syntax): ftp-alg stops"
+                            + " interpreting this connection, so nothing in it can open a pinhole (a non-FTP program on an"
+                            + " FTP port, or an attempt to inject commands)");
+            return;
+        }
+        boolean strict = config.strict();
+        if (to - from > sessions.maxLine) {
+            counters.inc(Counter.FTP_LINE_TOO_LONG);
+            return;
+        }
+        if (strict && !crlf) {
+            counters.inc(Counter.FTP_BARE_LF);
+            noticeIfEnabled(
+                    s,
+                    "bare-lf",
+                    flow,
+                    "line ended by a bare LF, not parsed in strict mode: \"" + printable(work, from, to) + "\"");
+            return;
+        }
         int kind = 0;
         boolean parsed = false;
         announced.clear();
         if (dir == FlowTable.ORIGINAL) {
             int cmd = FtpCommands.classifyCommand(work, from, to);
+            if (!config.denyCommands().isEmpty() && denied(from, to)) {
+                counters.inc(Counter.FTP_COMMAND_DENIED);
+                noticeIfEnabled(
+                        s,
+                        "command-denied",
+                        flow,
+                        "command \"" + printable(work, from, to)
+                                + "\" denied by ftp deny-command: its verb is replaced by XXXX, which the server refuses");
+                fill(s, flow, dir, lane, ws, from, to, verbStart(from, to), verbEnd(from, to));
+                return;
+            }
             switch (cmd) {
                 case FtpCommands.CMD_PORT:
                     counters.inc(Counter.FTP_PORT);
@@ -353,21 +510,35 @@ public final class FtpControl {
             }
             int arg = Math.min(from + 4, to);
             switch (code) {
+                case 215:
+                    if (config.maskSyst() && to - (from + 4) > 0) {
+                        counters.inc(Counter.FTP_SYST_MASKED);
+                        fill(s, flow, dir, lane, ws, from, to, from + 4, to);
+                    }
+                    return;
                 case 227:
                     counters.inc(Counter.FTP_227);
                     kind = FtpNegotiator.PASV_227;
+                    if (unsolicited(s, flow, session, FtpSessions.F_PASV_PENDING, strict, "227 without PASV")) {
+                        return;
+                    }
                     sessions.flags[session] &= ~FtpSessions.F_PASV_PENDING;
                     parsed = FtpParsers.parse227(work, arg, to, strict, announced);
                     break;
                 case 229:
                     counters.inc(Counter.FTP_229);
                     kind = FtpNegotiator.EPSV_229;
+                    if (unsolicited(s, flow, session, FtpSessions.F_EPSV_PENDING, strict, "229 without EPSV")) {
+                        return;
+                    }
                     sessions.flags[session] &= ~FtpSessions.F_EPSV_PENDING;
                     parsed = FtpParsers.parse229(work, arg, to, strict, announced);
                     break;
                 case 234:
                     if ((sessions.flags[session] & FtpSessions.F_AUTH_PENDING) != 0) {
-                        sessions.flags[session] |= FtpSessions.F_OPAQUE;
+                        sessions.flags[session] &= ~FtpSessions.F_AUTH_PENDING;
+                        sessions.opaque[session * 2] = true;
+                        sessions.opaque[session * 2 + 1] = true;
                         counters.inc(Counter.FTP_TLS_OPAQUE);
                         noticeIfEnabled(
                                 s,
@@ -449,6 +620,103 @@ public final class FtpControl {
         append(text, 0, n);
         append(work, spanEnd, to - spanEnd);
         lineEmitted = true;
+    }
+
+    /**
+     * RFC 959 section 4.1 line syntax, the test that tells FTP from a program that merely uses an FTP port (a
+     * browser made to POST to port 21, NAT-slipstreaming style): a client line is a command of 3 or 4 letters
+     * followed by a space or the end of the line (Telnet IAC sequences in front, as clients send before ABOR, are
+     * skipped; an empty line is let pass); a server line is a 3-digit code followed by a space, '-' or the end,
+     * except inside a multi-line reply ("ddd-" ... "ddd "), whose other lines may say anything.
+     */
+    private boolean validSyntax(int dir, int lane, int from, int to) {
+        if (dir == FlowTable.ORIGINAL) {
+            int v = verbStart(from, to);
+            if (v == to) {
+                return v == from || v - from >= 2;
+            }
+            int e = verbEnd(from, to);
+            int n = e - v;
+            return n >= 3 && n <= 4 && (e == to || work[e] == ' ');
+        }
+        int multi = sessions.multiLineCode[lane];
+        int code = FtpCommands.replyCode(work, from, to);
+        if (multi != 0) {
+            if (code == multi && FtpCommands.isFinalReply(work, from, to)) {
+                sessions.multiLineCode[lane] = 0;
+            }
+            return true;
+        }
+        if (code < 0) {
+            return false;
+        }
+        if (FtpCommands.isMultiLineStart(work, from, to)) {
+            sessions.multiLineCode[lane] = code;
+        }
+        return true;
+    }
+
+    /** First byte of the verb, after any Telnet IAC (0xFF) two-byte sequences. */
+    private int verbStart(int from, int to) {
+        int i = from;
+        while (i + 1 < to && (work[i] & 0xFF) == 0xFF) {
+            i += 2;
+        }
+        return i;
+    }
+
+    private int verbEnd(int from, int to) {
+        int i = verbStart(from, to);
+        while (i < to && isLetter(work[i] & 0xFF)) {
+            i++;
+        }
+        return i;
+    }
+
+    private boolean denied(int from, int to) {
+        int v = verbStart(from, to);
+        int e = verbEnd(from, to);
+        java.util.List<String> deny = config.denyCommands();
+        for (int k = 0, n = deny.size(); k < n; k++) {
+            String d = deny.get(k);
+            if (d.length() == e - v && startsLike(work, v, e, d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Strict mode (after Cisco's): a 227/229 only answers a pending PASV/EPSV. Returns true when the reply must be
+     * ignored.
+     */
+    private boolean unsolicited(PacketSlot s, int flow, int session, int pendingFlag, boolean strict, String what) {
+        if (!strict || (sessions.flags[session] & pendingFlag) != 0) {
+            return false;
+        }
+        counters.inc(Counter.FTP_UNSOLICITED_REPLY);
+        noticeIfEnabled(s, "unsolicited-reply", flow, what + " (strict mode): no expectation");
+        return true;
+    }
+
+    /**
+     * Emits the line with {@code work[spanStart..spanEnd)} replaced by as many 'X' (same length, so no sequence
+     * shift), and logs it so a retransmission is masked the same way.
+     */
+    private void fill(
+            PacketSlot s, int flow, int dir, int lane, long ws, int from, int to, int spanStart, int spanEnd) {
+        int n = spanEnd - spanStart;
+        sessions.log(lane, (ws + spanStart) & 0xFFFF_FFFFL, n, FtpSessions.hash(work, spanStart, spanEnd), null, 0, n);
+        append(work, from, spanStart - from);
+        appendX(n);
+        append(work, spanEnd, to - spanEnd);
+        lineEmitted = true;
+    }
+
+    private void appendX(int n) {
+        for (int i = 0; i < n; i++) {
+            out[outLen++] = 'X';
+        }
     }
 
     /** Set when {@link #handleLine} appended the (rewritten) line itself. */

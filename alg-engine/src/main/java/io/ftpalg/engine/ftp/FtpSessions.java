@@ -17,10 +17,11 @@ public final class FtpSessions {
     static final int LINE_START = 0;
     static final int LINE_SKIP = 1;
 
-    static final int F_OPAQUE = 1;
     static final int F_AUTH_PENDING = 2;
     static final int F_PASV_PENDING = 4;
     static final int F_EPSV_PENDING = 8;
+    /** The connection does not speak FTP (a line broke the syntax): nothing more is parsed. */
+    static final int F_NOT_FTP = 16;
 
     final int capacity;
     final int maxLine;
@@ -47,6 +48,20 @@ public final class FtpSessions {
     final long[] logForgottenEnd;
 
     final boolean[] logForgot;
+    /** The logged replacement is {@code logNewLen} bytes of 'X' (a masked or denied text), not stored bytes. */
+    final boolean[] logFill;
+
+    // ---- per lane: TLS (RFC 4217) ----
+    /** After AUTH TLS/SSL was accepted: the lane carries TLS records, not lines. */
+    final boolean[] opaque;
+    /** Bytes of the current TLS record still to skip. */
+    final int[] tlsSkip;
+    /** TLS record boundaries were lost (a gap, a split header): the lane stays opaque for good. */
+    final boolean[] tlsDesync;
+    /** The lane sent a TLS alert record (type 21): a close_notify may have ended TLS (CCC). */
+    final boolean[] tlsAlert;
+    /** Server lane: the code of the multi-line reply in progress ("ddd-"), or 0. */
+    final int[] multiLineCode;
 
     public FtpSessions(int capacity, int maxLine) {
         this.capacity = capacity;
@@ -72,6 +87,12 @@ public final class FtpSessions {
         logCount = new int[lanes];
         logForgottenEnd = new long[lanes];
         logForgot = new boolean[lanes];
+        logFill = new boolean[lanes * LOG];
+        opaque = new boolean[lanes];
+        tlsSkip = new int[lanes];
+        tlsDesync = new boolean[lanes];
+        tlsAlert = new boolean[lanes];
+        multiLineCode = new int[lanes];
     }
 
     /** Takes a session for a control flow, or returns -1 when all are in use. */
@@ -88,6 +109,11 @@ public final class FtpSessions {
             heldLen[lane] = 0;
             logCount[lane] = 0;
             logForgot[lane] = false;
+            opaque[lane] = false;
+            tlsSkip[lane] = 0;
+            tlsDesync[lane] = false;
+            tlsAlert[lane] = false;
+            multiLineCode[lane] = 0;
         }
         return s;
     }
@@ -105,11 +131,15 @@ public final class FtpSessions {
         return capacity;
     }
 
-    public boolean isOpaque(int s) {
-        return (flags[s] & F_OPAQUE) != 0;
+    /** True once a line showed that the connection does not speak FTP. */
+    public boolean isNotFtp(int s) {
+        return (flags[s] & F_NOT_FTP) != 0;
     }
 
-    /** Remembers a rewrite of {@code oldLen} bytes at original seq {@code start} by {@code text[off..off+len)}. */
+    /**
+     * Remembers a rewrite of {@code oldLen} bytes at original seq {@code start} by {@code text[off..off+len)}, or,
+     * with {@code text == null}, by {@code len} bytes of 'X'.
+     */
     void log(int lane, long start, int oldLen, long oldHash, byte[] text, int off, int len) {
         int n = logCount[lane];
         int base = lane * LOG;
@@ -120,6 +150,7 @@ public final class FtpSessions {
             System.arraycopy(logOldLen, base + 1, logOldLen, base, LOG - 1);
             System.arraycopy(logNewLen, base + 1, logNewLen, base, LOG - 1);
             System.arraycopy(logHash, base + 1, logHash, base, LOG - 1);
+            System.arraycopy(logFill, base + 1, logFill, base, LOG - 1);
             System.arraycopy(logBytes, (base + 1) * LOG_BYTES, logBytes, base * LOG_BYTES, (LOG - 1) * LOG_BYTES);
             n--;
         }
@@ -127,7 +158,10 @@ public final class FtpSessions {
         logOldLen[base + n] = oldLen;
         logNewLen[base + n] = len;
         logHash[base + n] = oldHash;
-        System.arraycopy(text, off, logBytes, (base + n) * LOG_BYTES, len);
+        logFill[base + n] = text == null;
+        if (text != null) {
+            System.arraycopy(text, off, logBytes, (base + n) * LOG_BYTES, len);
+        }
         logCount[lane] = n + 1;
     }
 

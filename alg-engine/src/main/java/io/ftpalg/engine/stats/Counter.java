@@ -51,6 +51,7 @@ public enum Counter {
     DROP_OUTBOUND_DENIED(111, "drop-outbound-denied"),
     DROP_WRONG_PORT(112, "drop-wrong-port"),
     PASS_ICMP_OTHER(113, "pass-icmp-other"),
+    DROP_SOURCE_BUDGET(114, "drop-source-budget"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
@@ -87,6 +88,13 @@ public enum Counter {
     DROP_FTP_REWRITE_TOO_LARGE(322, "drop-ftp-rewrite-too-large"),
     SEQADJ_HISTORY_MERGED(323, "seqadj-history-merged"),
     FTP_LOW_PORT_REFUSED(324, "ftp-low-port-refused"),
+    FTP_NOT_FTP(325, "ftp-not-ftp"),
+    FTP_BARE_LF(326, "ftp-bare-lf"),
+    FTP_UNSOLICITED_REPLY(327, "ftp-unsolicited-reply"),
+    FTP_COMMAND_DENIED(328, "ftp-command-denied"),
+    FTP_SYST_MASKED(329, "ftp-syst-masked"),
+    FTP_TLS_CLEARTEXT_RESUMED(330, "ftp-tls-cleartext-resumed"),
+    FTP_TLS_DESYNC(331, "ftp-tls-desync"),
 
     // ---- expectations (400..499) ----
     EXPECT_CREATED(400, "expect-created"),
