@@ -1,7 +1,6 @@
 package io.ftpalg.engine.expect;
 
 import io.ftpalg.engine.codec.Bytes;
-import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -34,6 +33,8 @@ public final class ExpectationTable implements AutoCloseable {
     private final int maxTotal;
     private final byte[] key = new byte[KEY_SIZE];
     private final byte[] value = new byte[VALUE_SIZE];
+    /** Scratch for a key that moves from one session to another in {@link #create}. */
+    private final Expectation moved = new Expectation();
 
     /** Per session: number of live expectations, then up to maxPerSession (key, deadline) in creation order. */
     private final int[] sessionCount;
@@ -78,9 +79,33 @@ public final class ExpectationTable implements AutoCloseable {
     /**
      * Adds an expectation for {@code e.session}. If the session is at its cap its oldest expectation is removed
      * first and copied into {@code replaced} (for the report).
+     *
+     * <p>A key the session already has (a client repeating PORT with the same port) is refreshed in place: that
+     * neither grows the table nor counts against either cap. A key another session has moves to this one.
      */
     public int create(Expectation e, Expectation replaced) {
         int s = e.session;
+        int owner = owner(e);
+        if (owner >= 0 && owner != s) {
+            int i = indexOf(owner, e);
+            if (i >= 0) {
+                removeAt(owner, i, moved);
+            }
+            owner = -1;
+        }
+        if (owner == s) {
+            encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
+            encodeValue(e);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+                c.updateLock().lock();
+                MapEntry<byte[], byte[]> entry = c.entry();
+                if (entry != null) {
+                    c.replaceValue(entry, c.wrapValueAsData(value));
+                }
+            }
+            refreshIndex(s, e);
+            return CREATED;
+        }
         int result = CREATED;
         if (sessionCount[s] >= maxPerSession) {
             removeAt(s, 0, replaced);
@@ -88,31 +113,30 @@ public final class ExpectationTable implements AutoCloseable {
         } else if (total >= maxTotal) {
             return REFUSED_FULL;
         }
+        // removeAt above reuses the key and value buffers: encode after it.
         encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
         encodeValue(e);
-        boolean fresh;
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.updateLock().lock();
-            MapEntry<byte[], byte[]> entry = c.entry();
-            Data<byte[]> v = c.wrapValueAsData(value);
-            if (entry != null) {
-                // Same key again (a client repeating PORT with the same port): refresh it in place.
-                c.replaceValue(entry, v);
-                fresh = false;
-            } else {
-                c.insert(c.absentEntry(), v);
-                fresh = true;
-            }
+            c.insert(c.absentEntry(), c.wrapValueAsData(value));
         }
-        if (fresh) {
-            int i = sessionCount[s]++;
-            int b = (s * maxPerSession + i) * IDX_LONGS;
-            writeIndex(b, e);
-            total++;
-        } else {
-            refreshIndex(s, e);
-        }
+        int i = sessionCount[s]++;
+        writeIndex((s * maxPerSession + i) * IDX_LONGS, e);
+        total++;
         return result;
+    }
+
+    /** The session holding {@code e}'s key, or -1. Leaves the key encoded and the value (if any) decoded. */
+    private int owner(Expectation e) {
+        encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            MapEntry<byte[], byte[]> entry = c.entry();
+            if (entry == null) {
+                return -1;
+            }
+            entry.value().getUsing(value);
+        }
+        return (int) Bytes.i64(value, 48);
     }
 
     /**
@@ -248,6 +272,16 @@ public final class ExpectationTable implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private int indexOf(int s, Expectation e) {
+        int n = sessionCount[s];
+        for (int i = 0; i < n; i++) {
+            if (matches((s * maxPerSession + i) * IDX_LONGS, e)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void refreshIndex(int s, Expectation e) {

@@ -72,9 +72,10 @@ public final class TcpTracker {
             if (both) {
                 return FlowState.withTcp(word, FlowState.TCP_LAST_ACK);
             }
+            // ASSURED is not granted here: only the handshake's completion assures a flow. A FIN seen before it
+            // (SYN then FIN) would otherwise pin a record that early drop may never evict.
             return FlowState.withTcp(
-                    word | FlowState.ASSURED,
-                    dir == FlowTable.ORIGINAL ? FlowState.TCP_FIN_WAIT : FlowState.TCP_CLOSE_WAIT);
+                    word, dir == FlowTable.ORIGINAL ? FlowState.TCP_FIN_WAIT : FlowState.TCP_CLOSE_WAIT);
         }
         if ((flags & TcpHeader.ACK) != 0) {
             switch (st) {
