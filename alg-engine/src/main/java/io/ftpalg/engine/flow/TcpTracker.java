@@ -66,6 +66,11 @@ public final class TcpTracker {
                     : word;
         }
         if ((flags & TcpHeader.FIN) != 0) {
+            if (st == FlowState.TCP_CLOSE || st == FlowState.TCP_TIME_WAIT) {
+                // A FIN after a reset, or one retransmitted after the last ACK, must not revive the flow's longer
+                // timeouts.
+                return word;
+            }
             word |= dir == FlowTable.ORIGINAL ? FlowState.FIN_ORIGINAL : FlowState.FIN_REPLY;
             boolean both = (word & (FlowState.FIN_ORIGINAL | FlowState.FIN_REPLY))
                     == (FlowState.FIN_ORIGINAL | FlowState.FIN_REPLY);

@@ -73,6 +73,8 @@ class TcpTrackerTest {
                 Arguments.of("o:S r:SA o:A r:FA o:FA r:A", "time-wait", true),
                 Arguments.of("o:S r:SA o:A o:FA o:FA", "fin-wait", true), // FIN retransmitted
                 Arguments.of("o:S r:SA o:A r:R", "close", true),
+                Arguments.of("o:S r:SA o:A r:R o:FA", "close", true), // a FIN after a reset revives nothing
+                Arguments.of("o:S r:SA o:A o:FA r:FA o:A r:FA", "time-wait", true), // FIN retransmitted late
                 Arguments.of("o:S r:SA o:A o:RA", "close", true),
                 Arguments.of("o:S r:RA", "close", false), // port closed
                 Arguments.of("o:S r:SA o:A o:FA r:FA o:A o:S", "syn-sent", null), // reuse in TIME_WAIT
