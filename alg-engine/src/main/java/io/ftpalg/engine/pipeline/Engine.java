@@ -11,6 +11,7 @@ import io.ftpalg.engine.expect.ExpectationTable;
 import io.ftpalg.engine.flow.Addresses;
 import io.ftpalg.engine.flow.FlowState;
 import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.flow.SourceBudget;
 import io.ftpalg.engine.flow.TcpTracker;
 import io.ftpalg.engine.ftp.FtpControl;
 import io.ftpalg.engine.ftp.FtpEndpoint;
@@ -56,6 +57,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private static final int SWEEP_SESSIONS = 64;
     private static final long SWEEP_INTERVAL_MS = 100;
+    /** Source addresses tracked by the new-flow budget (2 MiB). */
+    private static final int SOURCE_BUDGET_SLOTS = 65536;
 
     private final Config config;
     private final FtpConfig ftpConfig;
@@ -68,6 +71,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final FlowTable flows;
     private final TcpTracker tcp;
     private final NatPolicy nat;
+    private final SourceBudget sourceBudget;
     private final IcmpErrorTranslator icmpErrors;
     private final FtpSessions sessions;
     private final SeqAdjust seqAdjust;
@@ -95,6 +99,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.flows = new FlowTable(config.limits().maxFlows());
         this.tcp = new TcpTracker(config.timeouts());
         this.nat = new NatPolicy(config, flows);
+        this.sourceBudget = new SourceBudget(
+                config.limits().perSourceRate(), config.limits().perSourceBurst(), SOURCE_BUDGET_SLOTS);
         this.icmpErrors = new IcmpErrorTranslator(flows);
         this.sessions = new FtpSessions(ftpConfig.sessions(), ftpConfig.maxLine());
         this.seqAdjust = new SeqAdjust(ftpConfig.sessions() * 2);
@@ -309,16 +315,6 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     /** Creates the flow a first packet opens; returns the flow, or -1 after counting the drop. */
     private int createFlow(PacketSlot s, long meta, long now) {
-        int flow = flows.allocate();
-        if (flow == FlowTable.NONE) {
-            int victim = flows.evictCandidate(now, true);
-            if (victim == FlowTable.NONE) {
-                drop(Counter.DROP_FLOW_TABLE_FULL);
-                return -1;
-            }
-            expire(victim, flows.deadline[victim] - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
-            flow = flows.allocate();
-        }
         int proto = s.l4Proto;
         boolean data = false;
         if (proto == 6) {
@@ -328,16 +324,29 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 reportExpectation("expired", expectation, "not used within ftp expect-timeout");
             } else if (r == ExpectationTable.MATCHED) {
                 // A refused match (wrong port, control gone) falls through to the ordinary policy below.
-                data = admitExpected(s, flow);
+                data = admitExpected(s);
             }
         }
         if (!data) {
+            if (!sourceBudget.take(s.ipVersion, s.srcHi, s.srcLo, now)) {
+                drop(Counter.DROP_SOURCE_BUDGET);
+                return -1;
+            }
             Counter c = nat.plan(s);
             if (c != null) {
-                flows.release(flow);
                 drop(c);
                 return -1;
             }
+        }
+        int flow = flows.allocate();
+        if (flow == FlowTable.NONE) {
+            int victim = flows.evictCandidate(now, true);
+            if (victim == FlowTable.NONE) {
+                drop(Counter.DROP_FLOW_TABLE_FULL);
+                return -1;
+            }
+            expire(victim, flows.deadline[victim] - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
+            flow = flows.allocate();
         }
         flows.setTuple(flow, FlowTable.ORIGINAL, s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
         int rs = nat.replySport;
@@ -389,7 +398,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
      * Sets the reply tuple of a data connection that an expectation admitted: destination to what the announcing
      * host listens on, source to the address that host knows its control peer by, source port kept if free.
      */
-    private boolean admitExpected(PacketSlot s, int flow) {
+    private boolean admitExpected(PacketSlot s) {
         Expectation e = expectation;
         boolean controlAlive = flows.inUse(e.controlFlow) && flows.generation[e.controlFlow] == e.controlGeneration;
         if (!controlAlive || s.ingressPort != e.ingressPort) {
