@@ -41,6 +41,7 @@ public final class ExpectationTable implements AutoCloseable {
 
     private final long[] sessionIndex;
     private int total;
+    private final KeyFilter filter;
     private int sweepSession;
 
     public ExpectationTable(int sessions, int maxPerSession, int maxTotal) {
@@ -48,6 +49,7 @@ public final class ExpectationTable implements AutoCloseable {
         this.maxTotal = Math.max(1, maxTotal);
         this.sessionCount = new int[sessions];
         this.sessionIndex = new long[sessions * this.maxPerSession * IDX_LONGS];
+        this.filter = new KeyFilter(this.maxTotal);
         this.map = ChronicleMap.of(byte[].class, byte[].class)
                 .name("ftp-alg-expectations")
                 .entries(this.maxTotal)
@@ -122,12 +124,16 @@ public final class ExpectationTable implements AutoCloseable {
         }
         int i = sessionCount[s]++;
         writeIndex((s * maxPerSession + i) * IDX_LONGS, e);
+        filter.add(hash(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort));
         total++;
         return result;
     }
 
     /** The session holding {@code e}'s key, or -1. Leaves the key encoded and the value (if any) decoded. */
     private int owner(Expectation e) {
+        if (!filter.mayContain(hash(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort))) {
+            return -1;
+        }
         encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             MapEntry<byte[], byte[]> entry = c.entry();
@@ -147,7 +153,8 @@ public final class ExpectationTable implements AutoCloseable {
      */
     public int consume(
             int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, long nowMs, Expectation out) {
-        if (total == 0) {
+        long h = hash(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
+        if (total == 0 || !filter.mayContain(h)) {
             return NO_MATCH;
         }
         encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
@@ -162,6 +169,7 @@ public final class ExpectationTable implements AutoCloseable {
         }
         decode(out);
         unindex(out.session, out);
+        filter.remove(h);
         total--;
         return out.deadlineMs - nowMs > 0 ? MATCHED : EXPIRED;
     }
@@ -172,7 +180,7 @@ public final class ExpectationTable implements AutoCloseable {
      */
     public boolean exists(
             int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort, int controlFlow) {
-        if (total == 0) {
+        if (total == 0 || !filter.mayContain(hash(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort))) {
             return false;
         }
         encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
@@ -248,6 +256,8 @@ public final class ExpectationTable implements AutoCloseable {
                 decode(out);
             }
         }
+        filter.remove(KeyFilter.hash(
+                sessionIndex[b], sessionIndex[b + 1], sessionIndex[b + 2], sessionIndex[b + 3], sessionIndex[b + 4]));
         int last = sessionCount[s] - 1;
         int base = s * maxPerSession * IDX_LONGS;
         System.arraycopy(
@@ -310,6 +320,10 @@ public final class ExpectationTable implements AutoCloseable {
         sessionIndex[b + 3] = e.dstLo;
         sessionIndex[b + 4] = keyMeta(e.ipVersion, e.dstPort);
         sessionIndex[b + 5] = e.deadlineMs;
+    }
+
+    private static long hash(int ipVersion, long peerHi, long peerLo, long dstHi, long dstLo, int dstPort) {
+        return KeyFilter.hash(peerHi, peerLo, dstHi, dstLo, keyMeta(ipVersion, dstPort));
     }
 
     private static long keyMeta(int ipVersion, int dstPort) {
