@@ -237,6 +237,27 @@ public final class ExpectationTable implements AutoCloseable {
         return expired;
     }
 
+    /**
+     * The live expectations, one line each, sorted: {@code "tcp 198.51.100.20 -> 203.0.113.1:50000"} (what a data
+     * connection must look like to be admitted). For reports and tests; allocates.
+     */
+    public java.util.List<String> describeLive() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int s = 0; s < sessionCount.length; s++) {
+            for (int i = 0; i < sessionCount[s]; i++) {
+                int b = (s * maxPerSession + i) * IDX_LONGS;
+                long meta = sessionIndex[b + 4];
+                int v = (int) meta & 0xFF;
+                int port = (int) (meta >>> 32);
+                out.add("tcp " + io.ftpalg.engine.flow.Addresses.format(v, sessionIndex[b], sessionIndex[b + 1], -1)
+                        + " -> "
+                        + io.ftpalg.engine.flow.Addresses.format(v, sessionIndex[b + 2], sessionIndex[b + 3], port));
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Callback for removed expectations (slow path). */
     public interface Removed {
         void removed(Expectation e);
