@@ -128,6 +128,53 @@ class EngineBehaviourTest {
         }
     }
 
+    /** A TLS record: type, version 3.3, length, body (RFC 8446 section 5.1). */
+    private static String tlsRecord(int type, String body) {
+        int n = body.length();
+        return "" + (char) type + (char) 3 + (char) 3 + (char) (n >> 8) + (char) (n & 0xFF) + body;
+    }
+
+    @Test
+    void cccReturnsTheConnectionToParsingOnlyAfterTheAlert() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = loggedIn(net);
+            f.command("AUTH TLS\r\n");
+            f.reply("234 Proceed with negotiation.\r\n");
+            // Handshake and application data; the ciphertext happens to contain a PORT line.
+            f.command(tlsRecord(22, "client hello") + tlsRecord(23, "\r\nPORT 192,0,2,10,200,9\r\n"));
+            f.reply(tlsRecord(22, "server hello") + tlsRecord(23, "200 CCC ok"));
+            assertEquals(0, net.engine.counters().get(Counter.EXPECT_CREATED), "nothing read inside TLS");
+            // CCC: each side sends its close_notify (an alert record), then speaks clear text again.
+            f.command(tlsRecord(21, "cn"));
+            f.reply(tlsRecord(21, "cn"));
+            String got = f.command("PORT 192,0,2,10,200,10\r\n");
+            assertEquals("PORT 203,0,113,1,200,10\r\n", got, "clear text is read again");
+            assertEquals(1, net.engine.counters().get(Counter.EXPECT_CREATED));
+            f.reply("200 PORT command successful.\r\n");
+            assertEquals(
+                    List.of("tcp 198.51.100.20 -> 203.0.113.1:51210"),
+                    net.engine.expectations().describeLive());
+            assertEquals(2, net.engine.counters().get(Counter.FTP_TLS_CLEARTEXT_RESUMED));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
+    void anHttpRequestOnTheFtpPortOpensNothing() throws Exception {
+        try (SimNet net = net()) {
+            SimNet.Host browser = net.host("browser", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            SimNet.Host attacker = net.host("attacker", "198.51.100.66", PacketSlot.PORT_OUTSIDE);
+            attacker.listen(21);
+            SimNet.Conn c = browser.connect(40000, "198.51.100.66", 21);
+            // NAT slipstreaming style: the body puts a PORT for the browser's own address at a line start, and
+            // (split here) at a segment start.
+            c.sendPieces("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n", "PORT 192,0,2,10,13,61\r\n");
+            assertEquals(1, net.engine.counters().get(Counter.FTP_NOT_FTP));
+            assertEquals(0, net.engine.counters().get(Counter.EXPECT_CREATED));
+            assertEquals(List.of(), net.engine.expectations().describeLive());
+        }
+    }
+
     @Test
     void passiveAfterActiveKeepsSequenceNumbersExactInBothDirections() throws Exception {
         try (SimNet net = net()) {
