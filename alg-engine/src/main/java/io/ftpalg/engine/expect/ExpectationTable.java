@@ -62,6 +62,11 @@ public final class ExpectationTable implements AutoCloseable {
         return total;
     }
 
+    /** Off-heap bytes the Chronicle Map uses (sized for the cap at creation). */
+    public long offHeapBytes() {
+        return map.offHeapMemoryUsed();
+    }
+
     public int maxTotal() {
         return maxTotal;
     }
