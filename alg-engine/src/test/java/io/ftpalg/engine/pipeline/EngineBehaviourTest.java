@@ -66,6 +66,56 @@ class EngineBehaviourTest {
     }
 
     @Test
+    void icmpv6PacketTooBigReachesTheInsideHostTranslated() throws Exception {
+        try (SimNet net = net()) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "2001:db8:1::10", PacketSlot.PORT_INSIDE),
+                    net.host("server", "2001:db8:2::20", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "2001:db8:2::20", 21);
+            PacketBuilder quoted = PacketBuilder.ethernet()
+                    .ipv6("2001:db8:ff::1", "2001:db8:2::20")
+                    .tcp(40000, 21, 12345, 0, TcpHeader.ACK | TcpHeader.PSH)
+                    .payload("y".repeat(100));
+            byte[] icmp = PacketBuilder.ethernet("02:00:00:00:09:09", SimNet.GW_OUTSIDE_MAC)
+                    .ipv6("2001:db8:2::1", "2001:db8:ff::1")
+                    .icmpv6(2, 0)
+                    .icmpRest(1280)
+                    .quote(quoted, 40 + 20)
+                    .build();
+            PacketSlot s = Frames.slot(icmp);
+            s.ingressPort = PacketSlot.PORT_OUTSIDE;
+            s.timestampNanos = net.clock();
+            assertEquals(Engine.FORWARD, net.engine.process(s));
+            assertEquals(PacketSlot.PORT_INSIDE, s.egressPort);
+            new Decoder().decode(s);
+            assertEquals(PacketBuilder.ipv6Lo("2001:db8:1::10"), s.dstLo);
+            assertTrue(Checksum.verifyL4(s), "ICMPv6 checksum (with pseudo-header)");
+            int inner = s.l4Offset + 8;
+            assertEquals(PacketBuilder.ipv6Lo("2001:db8:1::10"), io.ftpalg.engine.codec.Bytes.i64(s.data, inner + 16));
+        }
+    }
+
+    @Test
+    void sequenceNumbersWrapAroundMidSession() throws Exception {
+        try (SimNet net = net()) {
+            net.setNextIsn(0xFFFF_FF00L);
+            FtpDriver f = loggedIn(net);
+            // Both ends started just below 2^32: the login and these transfers carry both streams across the wrap,
+            // with rewrites (+1 byte each) before and after it.
+            for (int i = 0; i < 6; i++) {
+                byte[] file = FtpDriver.data(200, i);
+                f.expectSame("RETR " + i, file, f.activeRetr(false, 50000 + i, file));
+            }
+            f.quit();
+            assertTrue(f.c.sndNxt() < 0x1000_0000L, "the client stream wrapped");
+            assertTrue(f.c.allAcked() && f.s.allAcked());
+            assertEquals(List.of(), net.errors);
+            assertEquals(6, net.engine.counters().get(Counter.FTP_REWRITES));
+        }
+    }
+
+    @Test
     void icmpErrorForNoKnownFlowIsDropped() throws Exception {
         try (SimNet net = net()) {
             PacketBuilder quoted = PacketBuilder.ethernet()

@@ -70,6 +70,11 @@ public final class SimNet implements AutoCloseable {
         return h;
     }
 
+    /** The initial sequence number of the next connection opened or accepted (e.g. near 2^32 to test wrap). */
+    public void setNextIsn(long isn) {
+        this.isn = (int) isn - 0x0101_0000;
+    }
+
     public void setClock(long nanos) {
         clockNanos = nanos;
     }

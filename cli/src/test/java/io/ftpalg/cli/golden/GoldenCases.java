@@ -175,6 +175,21 @@ final class GoldenCases {
                             f.quit();
                         }),
                 new Case(
+                        "s7-port-2121-v6",
+                        "Scenario 7 over IPv6: FTP on port 2121, EPRT and EPSV through source NAT",
+                        SNAT + "ftp ports 21 2121\n",
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "2001:db8:1::10", IN),
+                                    net.host("server", "2001:db8:2::20", OUT));
+                            f.login(40007, "2001:db8:2::20", 2121);
+                            byte[] file = FtpDriver.data(1500, 31);
+                            f.expectSame("RETR", file, f.activeRetr(true, 50040, file));
+                            f.expectSame("STOR", file, f.passiveStor(true, 30060, null, file));
+                            f.quit();
+                        }),
+                new Case(
                         "split-commands-v4",
                         "A PORT split over three segments and a 227 split over two, through"
                                 + " source NAT: held, completed, rewritten across the segment boundary",
