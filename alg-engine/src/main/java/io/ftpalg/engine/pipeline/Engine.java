@@ -538,6 +538,18 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         expectations.sweep(now, SWEEP_SESSIONS, scratch, onExpired);
     }
 
+    /**
+     * Advances the engine's clock without a packet (the live pipeline's idle tick), so that flows and expectations
+     * expire on time when no traffic arrives.
+     */
+    public void tick(long timeNanos) {
+        nowNanos = timeNanos;
+        long now = timeNanos / 1_000_000L;
+        if (now - lastSweepMs >= SWEEP_INTERVAL_MS) {
+            sweep(now);
+        }
+    }
+
     /** Runs expiry over the whole tables (end of a replay). */
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;

@@ -1,0 +1,293 @@
+package io.ftpalg.engine.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.stats.Counters;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The live pipeline, and the one class that wires it:
+ *
+ * <pre>
+ *  port inside  ─ receive thread ─┐                      ┌─ worker 0 (Engine 0) ─┐
+ *                                 ├─► ring of PacketEvent ┼─ worker 1 (Engine 1) ─┼─► transmit ─► egress port
+ *  port outside ─ receive thread ─┘   (pre-allocated      └─ worker N-1          ─┘
+ *                                      packet slots)       each takes its shard
+ * </pre>
+ *
+ * <ul>
+ *   <li>Receive threads copy each frame straight into the next ring slot, stamp the batch's clock once, choose
+ *       the worker with {@link Sharder} and publish. A full ring drops the frame and counts it
+ *       ({@code pipeline-ring-full}); nothing waits on the wire side.
+ *   <li>Workers are plain {@link Engine}s, one per worker, sharing nothing: a worker processes the events of its
+ *       shard and skips the rest (Disruptor 4 has no worker pool; sharding inside handlers is its idiom).
+ *   <li>The transmit stage runs after all workers and sends forwarded frames on their egress port, flushing
+ *       at the end of each batch.
+ *   <li>Time: the receive thread reads the clock once per batch; when a port is idle it publishes a clock tick
+ *       every {@link #TICK_MS} ms so that timeouts fire without traffic.
+ * </ul>
+ *
+ * The wait strategy is configurable; busy-spinning is never the default (on a 2-core machine three spinning
+ * threads collapse throughput).
+ */
+public final class Dataplane implements AutoCloseable {
+    static final long TICK_MS = 100;
+    static final int RECEIVE_BATCH = 64;
+
+    private final PacketPort[] ports;
+    private final Engine[] engines;
+    private final Disruptor<PacketEvent> disruptor;
+    private final RingBuffer<PacketEvent> ring;
+    private final Sharder sharder;
+    private final LongSupplier clockNanos;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Thread[] receivers = new Thread[2];
+    private final AtomicLong ringFull = new AtomicLong();
+    private final AtomicLong oversize = new AtomicLong();
+    private final AtomicLong transmitted = new AtomicLong();
+    private final AtomicLong transmitFailed = new AtomicLong();
+
+    /**
+     * @param inside the inside port
+     * @param outside the outside port
+     * @param workers number of worker threads (engines)
+     * @param ringSize ring slots, a power of two
+     * @param waitStrategy blocking, sleeping, yielding or busy-spin
+     * @param clockNanos the clock (System::currentTimeMillis-based nanos live; a fake one in tests)
+     */
+    public Dataplane(
+            Config config,
+            EventSink events,
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos) {
+        this.ports = new PacketPort[] {inside, outside};
+        this.engines = new Engine[workers];
+        for (int i = 0; i < workers; i++) {
+            engines[i] = new Engine(config, events, SLOT_CAPACITY);
+        }
+        this.sharder = new Sharder(workers);
+        this.clockNanos = clockNanos;
+        this.disruptor = new Disruptor<>(
+                () -> new PacketEvent(SLOT_CAPACITY),
+                ringSize,
+                r -> {
+                    Thread t = new Thread(r, "ftp-alg-stage");
+                    t.setDaemon(true);
+                    return t;
+                },
+                ProducerType.MULTI,
+                waitStrategy(waitStrategy));
+        @SuppressWarnings("unchecked")
+        EventHandler<PacketEvent>[] handlers = new EventHandler[workers];
+        for (int i = 0; i < workers; i++) {
+            handlers[i] = new Worker(i, engines[i]);
+        }
+        disruptor.handleEventsWith(handlers).then(new Transmitter());
+        this.ring = disruptor.getRingBuffer();
+    }
+
+    /** Largest frame: 64 KiB of IP plus Ethernet and two VLAN tags, plus room for a rewrite to grow. */
+    public static final int SLOT_CAPACITY = 65535 + 22 + 512;
+
+    static WaitStrategy waitStrategy(String name) {
+        switch (name) {
+            case "blocking":
+                return new BlockingWaitStrategy();
+            case "sleeping":
+                return new SleepingWaitStrategy();
+            case "yielding":
+                return new YieldingWaitStrategy();
+            case "busy-spin":
+                return new BusySpinWaitStrategy();
+            default:
+                throw new IllegalArgumentException(
+                        "unknown wait strategy '" + name + "' (blocking, sleeping, yielding, busy-spin)");
+        }
+    }
+
+    public void start() {
+        disruptor.start();
+        running.set(true);
+        for (int p = 0; p < 2; p++) {
+            int port = p;
+            receivers[p] = new Thread(() -> receiveLoop(port), "ftp-alg-rx-" + ports[p].name());
+            receivers[p].setDaemon(true);
+            receivers[p].start();
+        }
+    }
+
+    /** Stops receiving, lets the ring drain, stops the stages. */
+    @Override
+    public void close() {
+        running.set(false);
+        for (Thread t : receivers) {
+            if (t != null) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            disruptor.shutdown(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            disruptor.halt();
+        }
+        for (Engine e : engines) {
+            e.close();
+        }
+    }
+
+    /** The sum of every worker's counters (read while running: eventually consistent). */
+    public Counters counters() {
+        Counters sum = new Counters();
+        for (Engine e : engines) {
+            sum.addAll(e.counters());
+        }
+        return sum;
+    }
+
+    public long ringFullDrops() {
+        return ringFull.get();
+    }
+
+    /** Frames larger than a slot (a GSO super-frame from a port whose offloads were left on). */
+    public long oversizeDrops() {
+        return oversize.get();
+    }
+
+    public long transmitted() {
+        return transmitted.get();
+    }
+
+    public long transmitFailed() {
+        return transmitFailed.get();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void receiveLoop(int port) {
+        PacketPort in = ports[port];
+        Publisher publisher = new Publisher(port);
+        long lastTick = clockNanos.getAsLong();
+        while (running.get()) {
+            publisher.batchTime = clockNanos.getAsLong();
+            int n = in.receive(publisher, RECEIVE_BATCH, TICK_MS);
+            long now = publisher.batchTime;
+            if (n == 0 && port == PacketSlot.PORT_INSIDE && now - lastTick >= TICK_MS * 1_000_000L) {
+                // One port ticks for both, so that workers see one tick per interval.
+                publishTick(clockNanos.getAsLong());
+                lastTick = now;
+            } else if (n > 0) {
+                lastTick = now;
+            }
+        }
+    }
+
+    private void publishTick(long now) {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return;
+        }
+        PacketEvent ev = ring.get(seq);
+        ev.shard = -1;
+        ev.slot.timestampNanos = now;
+        ev.slot.length = 0;
+        ring.publish(seq);
+    }
+
+    /** Copies received frames into ring slots. One per receive thread. */
+    private final class Publisher implements PacketPort.Sink {
+        final int port;
+        long batchTime;
+
+        Publisher(int port) {
+            this.port = port;
+        }
+
+        @Override
+        public boolean frame(byte[] bytes, int off, int len) {
+            if (len > SLOT_CAPACITY - 512) {
+                oversize.incrementAndGet();
+                return true;
+            }
+            long seq;
+            try {
+                seq = ring.tryNext();
+            } catch (InsufficientCapacityException e) {
+                ringFull.incrementAndGet();
+                return true;
+            }
+            PacketEvent ev = ring.get(seq);
+            PacketSlot s = ev.slot;
+            System.arraycopy(bytes, off, s.data, 0, len);
+            s.length = len;
+            s.ingressPort = port;
+            s.timestampNanos = batchTime;
+            ev.shard = sharder.shard(s.data, len, port);
+            ring.publish(seq);
+            return true;
+        }
+    }
+
+    /** Worker i: the engine for shard i. */
+    private static final class Worker implements EventHandler<PacketEvent> {
+        private final int shard;
+        private final Engine engine;
+
+        Worker(int shard, Engine engine) {
+            this.shard = shard;
+            this.engine = engine;
+        }
+
+        @Override
+        public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
+            if (ev.shard == -1) {
+                engine.tick(ev.slot.timestampNanos);
+                return;
+            }
+            if (ev.shard != shard) {
+                return;
+            }
+            ev.verdict = engine.process(ev.slot);
+        }
+    }
+
+    /** Sends forwarded frames on their egress port; flushes both ports at the end of a batch. */
+    private final class Transmitter implements EventHandler<PacketEvent> {
+        @Override
+        public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
+            if (ev.shard != -1 && ev.verdict == Engine.FORWARD) {
+                PacketSlot s = ev.slot;
+                if (ports[s.egressPort].send(s.data, 0, s.length)) {
+                    transmitted.incrementAndGet();
+                } else {
+                    transmitFailed.incrementAndGet();
+                }
+            }
+            if (endOfBatch) {
+                ports[0].flush();
+                ports[1].flush();
+            }
+        }
+    }
+}
