@@ -21,7 +21,8 @@ public record Config(
         boolean outboundAllow,
         FtpConfig ftp,
         Timeouts timeouts,
-        Limits limits) {
+        Limits limits,
+        PipelineConfig pipeline) {
 
     public Config {
         Objects.requireNonNull(mode, "mode");
@@ -54,7 +55,8 @@ public record Config(
                 true,
                 FtpConfig.defaults(),
                 Timeouts.defaults(),
-                Limits.defaults());
+                Limits.defaults(),
+                PipelineConfig.defaults());
     }
 
     /** True when any address translation is configured. */

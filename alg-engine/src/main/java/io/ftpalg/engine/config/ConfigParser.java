@@ -51,7 +51,7 @@ import java.util.Map;
  */
 public final class ConfigParser {
     private static final List<String> KEYWORDS =
-            List.of("mode", "port", "snat", "dnat", "static", "firewall", "ftp", "flows", "timeout");
+            List.of("mode", "port", "snat", "dnat", "static", "firewall", "ftp", "flows", "timeout", "pipeline");
     private static final List<String> FTP_SETTINGS = List.of(
             "ports",
             "loose",
@@ -106,6 +106,7 @@ public final class ConfigParser {
     private boolean ftpSyntaxCheck = true;
     private boolean ftpMaskSyst = false;
     private List<String> ftpDenyCommands = List.of();
+    private PipelineConfig pipeline = PipelineConfig.defaults();
     private int perSourceRate = Limits.DEFAULT_PER_SOURCE_RATE;
     private int perSourceBurst = Limits.DEFAULT_PER_SOURCE_BURST;
 
@@ -187,7 +188,8 @@ public final class ConfigParser {
                 outboundAllow,
                 ftp,
                 t,
-                new Limits(maxFlows, perSourceRate, perSourceBurst));
+                new Limits(maxFlows, perSourceRate, perSourceBurst),
+                pipeline);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -219,6 +221,30 @@ public final class ConfigParser {
                 }
             }
             case "ftp" -> ftp(l);
+            case "pipeline" -> {
+                String w =
+                        l.keyword("'workers', 'ring' or 'wait' after 'pipeline'", List.of("workers", "ring", "wait"));
+                once(l, "pipeline " + w);
+                try {
+                    pipeline = switch (w) {
+                        case "workers" ->
+                            new PipelineConfig(
+                                    l.integer("pipeline workers", 1, 64), pipeline.ringSize(), pipeline.waitStrategy());
+                        case "ring" ->
+                            new PipelineConfig(
+                                    pipeline.workers(),
+                                    l.integer("pipeline ring", 64, 1 << 20),
+                                    pipeline.waitStrategy());
+                        default ->
+                            new PipelineConfig(
+                                    pipeline.workers(),
+                                    pipeline.ringSize(),
+                                    l.keyword("a wait strategy", PipelineConfig.WAIT_STRATEGIES));
+                    };
+                } catch (IllegalArgumentException e) {
+                    throw l.error(e.getMessage());
+                }
+            }
             case "flows" -> {
                 String w = l.keyword(
                         "'max', 'per-source-rate' or 'per-source-burst' after 'flows'",
@@ -245,9 +271,21 @@ public final class ConfigParser {
         once(l, "port " + name);
         String ctx = "port " + name;
         MacAddress mac = null;
+        String ifname = null;
         List<PortMatch> matches = new ArrayList<>();
         while (!l.atEnd()) {
-            String word = l.keyword("'mac' or 'match' in '" + ctx + "'", List.of("mac", "match"));
+            String word =
+                    l.keyword("'interface', 'mac' or 'match' in '" + ctx + "'", List.of("interface", "mac", "match"));
+            if (word.equals("interface")) {
+                if (ifname != null) {
+                    throw l.error("'interface' given twice in '" + ctx + "'");
+                }
+                ifname = l.next("a network interface name after 'interface' (e.g. eth1)");
+                if (!ifname.matches("[A-Za-z0-9_.:-]{1,15}")) {
+                    throw l.error("'" + ifname + "' is not a Linux interface name (1-15 letters, digits, _ . : -)");
+                }
+                continue;
+            }
             if (word.equals("mac")) {
                 if (mac != null) {
                     throw l.error("'mac' given twice in '" + ctx + "' (a port has one MAC address)");
@@ -270,7 +308,7 @@ public final class ConfigParser {
             }
             matches.add(m);
         }
-        PortConfig p = new PortConfig(name, mac, matches);
+        PortConfig p = new PortConfig(name, mac, matches, ifname);
         PortConfig other = p.isInside() ? outside : inside;
         if (other != null) {
             checkPortsDisjoint(l, p, other);

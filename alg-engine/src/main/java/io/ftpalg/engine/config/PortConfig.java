@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  *     reference device's output, not input
  * @param matches how offline replay recognises frames arriving on this port (possibly empty)
  */
-public record PortConfig(String name, MacAddress mac, List<PortMatch> matches) {
+public record PortConfig(String name, MacAddress mac, List<PortMatch> matches, String interfaceName) {
     public static final String INSIDE = "inside";
     public static final String OUTSIDE = "outside";
 
@@ -20,6 +20,10 @@ public record PortConfig(String name, MacAddress mac, List<PortMatch> matches) {
             throw new IllegalArgumentException("port name must be 'inside' or 'outside', not '" + name + "'");
         }
         matches = List.copyOf(matches);
+    }
+
+    public PortConfig(String name, MacAddress mac, List<PortMatch> matches) {
+        this(name, mac, matches, null);
     }
 
     /** A port with no MAC and no match rules (live mode, where the interface says which port it is). */
@@ -34,6 +38,9 @@ public record PortConfig(String name, MacAddress mac, List<PortMatch> matches) {
     /** The line as it would be written in a configuration file. */
     public String describe() {
         StringBuilder sb = new StringBuilder("port ").append(name);
+        if (interfaceName != null) {
+            sb.append(" interface ").append(interfaceName);
+        }
         if (mac != null) {
             sb.append(" mac ").append(mac);
         }

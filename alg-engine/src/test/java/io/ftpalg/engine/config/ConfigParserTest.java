@@ -242,6 +242,23 @@ class ConfigParserTest {
     }
 
     @Test
+    void liveSettings() throws Exception {
+        Config c = ConfigParser.parse("""
+                port inside interface gin mac 02:00:00:00:00:01
+                port outside interface gout
+                pipeline workers 2
+                pipeline ring 8192
+                pipeline wait blocking
+                """, "live.conf");
+        assertEquals("gin", c.inside().interfaceName());
+        assertEquals("gout", c.outside().interfaceName());
+        assertEquals(new PipelineConfig(2, 8192, "blocking"), c.pipeline());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigParser.parse(PORTS + "pipeline ring 1000\n", "x.conf"));
+        assertTrue(e.getMessage().startsWith("x.conf:3: pipeline ring must be a power of two"), e.getMessage());
+    }
+
+    @Test
     void parsesAFile() throws Exception {
         Path p;
         try {
@@ -296,7 +313,7 @@ class ConfigParserTest {
                         "!port inside mac 02:00:00:00:01:01\nport outside match src-mac 02:00:00:00:01:01\n",
                         2,
                         "is the gateway's own MAC on port inside"),
-                bad("!port inside foo\n", 1, "unknown word 'foo', expected 'mac' or 'match'"),
+                bad("!port inside foo\n", 1, "unknown word 'foo', expected 'interface', 'mac' or 'match'"),
                 // snat
                 bad(
                         "snat 192.0.2.0/24 to 203.0.113.1",
