@@ -22,7 +22,8 @@ public record Config(
         FtpConfig ftp,
         Timeouts timeouts,
         Limits limits,
-        PipelineConfig pipeline) {
+        PipelineConfig pipeline,
+        java.util.List<Route> routes) {
 
     public Config {
         Objects.requireNonNull(mode, "mode");
@@ -56,7 +57,8 @@ public record Config(
                 FtpConfig.defaults(),
                 Timeouts.defaults(),
                 Limits.defaults(),
-                PipelineConfig.defaults());
+                PipelineConfig.defaults(),
+                java.util.List.of());
     }
 
     /** True when any address translation is configured. */

@@ -50,8 +50,8 @@ import java.util.Map;
  * of the two lines. Errors are {@link ConfigException}s reading {@code <source>:<line>: <what is wrong>}.
  */
 public final class ConfigParser {
-    private static final List<String> KEYWORDS =
-            List.of("mode", "port", "snat", "dnat", "static", "firewall", "ftp", "flows", "timeout", "pipeline");
+    private static final List<String> KEYWORDS = List.of(
+            "mode", "port", "snat", "dnat", "static", "firewall", "ftp", "flows", "timeout", "pipeline", "route");
     private static final List<String> FTP_SETTINGS = List.of(
             "ports",
             "loose",
@@ -107,6 +107,7 @@ public final class ConfigParser {
     private boolean ftpMaskSyst = false;
     private List<String> ftpDenyCommands = List.of();
     private PipelineConfig pipeline = PipelineConfig.defaults();
+    private final List<Route> routes = new ArrayList<>();
     private int perSourceRate = Limits.DEFAULT_PER_SOURCE_RATE;
     private int perSourceBurst = Limits.DEFAULT_PER_SOURCE_BURST;
 
@@ -189,7 +190,8 @@ public final class ConfigParser {
                 ftp,
                 t,
                 new Limits(maxFlows, perSourceRate, perSourceBurst),
-                pipeline);
+                pipeline,
+                routes);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -221,6 +223,15 @@ public final class ConfigParser {
                 }
             }
             case "ftp" -> ftp(l);
+            case "route" -> {
+                IpPrefix dst = l.prefix("route");
+                l.expect("via", "'via' after the route's prefix");
+                IpAddress via = l.address(l.next("a router address after 'via'"), "route via");
+                if (via.version() != dst.network().version()) {
+                    throw l.error("route: the router " + via + " is not of the prefix's address family");
+                }
+                routes.add(new Route(dst, via));
+            }
             case "pipeline" -> {
                 String w =
                         l.keyword("'workers', 'ring' or 'wait' after 'pipeline'", List.of("workers", "ring", "wait"));
@@ -272,10 +283,21 @@ public final class ConfigParser {
         String ctx = "port " + name;
         MacAddress mac = null;
         String ifname = null;
+        List<PortAddress> addresses = new ArrayList<>();
         List<PortMatch> matches = new ArrayList<>();
         while (!l.atEnd()) {
-            String word =
-                    l.keyword("'interface', 'mac' or 'match' in '" + ctx + "'", List.of("interface", "mac", "match"));
+            String word = l.keyword(
+                    "'interface', 'address', 'mac' or 'match' in '" + ctx + "'",
+                    List.of("interface", "address", "mac", "match"));
+            if (word.equals("address")) {
+                String w = l.next("an address with prefix length after 'address' (e.g. 192.0.2.1/24)");
+                try {
+                    addresses.add(PortAddress.parse(w));
+                } catch (IllegalArgumentException e) {
+                    throw l.error(ctx + " address: " + e.getMessage());
+                }
+                continue;
+            }
             if (word.equals("interface")) {
                 if (ifname != null) {
                     throw l.error("'interface' given twice in '" + ctx + "'");
@@ -308,7 +330,7 @@ public final class ConfigParser {
             }
             matches.add(m);
         }
-        PortConfig p = new PortConfig(name, mac, matches, ifname);
+        PortConfig p = new PortConfig(name, mac, matches, ifname, addresses);
         PortConfig other = p.isInside() ? outside : inside;
         if (other != null) {
             checkPortsDisjoint(l, p, other);

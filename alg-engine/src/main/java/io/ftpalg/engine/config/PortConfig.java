@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  *     reference device's output, not input
  * @param matches how offline replay recognises frames arriving on this port (possibly empty)
  */
-public record PortConfig(String name, MacAddress mac, List<PortMatch> matches, String interfaceName) {
+public record PortConfig(
+        String name, MacAddress mac, List<PortMatch> matches, String interfaceName, List<PortAddress> addresses) {
     public static final String INSIDE = "inside";
     public static final String OUTSIDE = "outside";
 
@@ -20,10 +21,11 @@ public record PortConfig(String name, MacAddress mac, List<PortMatch> matches, S
             throw new IllegalArgumentException("port name must be 'inside' or 'outside', not '" + name + "'");
         }
         matches = List.copyOf(matches);
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
     }
 
     public PortConfig(String name, MacAddress mac, List<PortMatch> matches) {
-        this(name, mac, matches, null);
+        this(name, mac, matches, null, List.of());
     }
 
     /** A port with no MAC and no match rules (live mode, where the interface says which port it is). */
@@ -40,6 +42,9 @@ public record PortConfig(String name, MacAddress mac, List<PortMatch> matches, S
         StringBuilder sb = new StringBuilder("port ").append(name);
         if (interfaceName != null) {
             sb.append(" interface ").append(interfaceName);
+        }
+        for (PortAddress a : addresses) {
+            sb.append(" address ").append(a);
         }
         if (mac != null) {
             sb.append(" mac ").append(mac);

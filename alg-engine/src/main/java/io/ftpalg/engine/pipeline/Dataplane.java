@@ -48,6 +48,7 @@ public final class Dataplane implements AutoCloseable {
 
     private final PacketPort[] ports;
     private final Engine[] engines;
+    private final EmitQueue[] emitted;
     private final Disruptor<PacketEvent> disruptor;
     private final RingBuffer<PacketEvent> ring;
     private final Sharder sharder;
@@ -78,8 +79,11 @@ public final class Dataplane implements AutoCloseable {
             LongSupplier clockNanos) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
+        this.emitted = new EmitQueue[workers];
         for (int i = 0; i < workers; i++) {
             engines[i] = new Engine(config, events, SLOT_CAPACITY);
+            emitted[i] = new EmitQueue();
+            engines[i].setEmitter(emitted[i]);
         }
         this.sharder = new Sharder(workers);
         this.clockNanos = clockNanos;
@@ -285,6 +289,9 @@ public final class Dataplane implements AutoCloseable {
                 }
             }
             if (endOfBatch) {
+                for (EmitQueue q : emitted) {
+                    transmitted.addAndGet(q.drainTo(ports));
+                }
                 ports[0].flush();
                 ports[1].flush();
             }

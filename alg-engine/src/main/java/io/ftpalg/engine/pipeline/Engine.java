@@ -21,6 +21,7 @@ import io.ftpalg.engine.nat.HeaderRewriter;
 import io.ftpalg.engine.nat.IcmpErrorTranslator;
 import io.ftpalg.engine.nat.NatPolicy;
 import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.router.Router;
 import io.ftpalg.engine.seqadj.SeqAdjust;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.stats.Counters;
@@ -45,8 +46,10 @@ import io.ftpalg.engine.stats.Counters;
 public final class Engine implements FtpNegotiator, AutoCloseable {
     public static final int FORWARD = 0;
     public static final int DROP = 1;
-    /** The packet's bytes were kept (an incomplete FTP line); nothing to transmit now. */
+    /** The packet's bytes were kept (an incomplete FTP line, or a next hop being resolved); nothing to send now. */
     public static final int HELD = 2;
+    /** The frame was for the gateway itself (ARP, neighbour discovery) and was handled. */
+    public static final int LOCAL = 3;
 
     /**
      * Flows examined for expiry per sweep; a sweep runs at most every {@link #SWEEP_INTERVAL_MS} of packet time,
@@ -67,7 +70,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final EventSink events;
 
     private final Decoder decoder = new Decoder();
-    private final L2Rewriter l2;
+    private final Router routerStage;
     private final FlowTable flows;
     private final TcpTracker tcp;
     private final NatPolicy nat;
@@ -94,8 +97,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.ftpConfig = config.ftp();
         this.router = config.mode() == Mode.ROUTER;
         this.events = events;
-        this.l2 = new L2Rewriter(
-                macOf(config.inside().mac()), macOf(config.outside().mac()), 4096);
+        this.routerStage = new Router(config, counters);
         this.flows = new FlowTable(config.limits().maxFlows());
         this.tcp = new TcpTracker(config.timeouts());
         this.nat = new NatPolicy(config, flows);
@@ -153,7 +155,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (c != null) {
             if (c == Counter.PASS_NON_IP) {
                 if (router) {
-                    // A router does not bridge ARP and other link-layer protocols between its networks.
+                    if (routerStage.arp(s, now)) {
+                        return LOCAL;
+                    }
+                    // A router does not bridge link-layer protocols between its networks.
                     return drop(Counter.DROP_NON_IP_ROUTED);
                 }
                 counters.inc(c);
@@ -162,7 +167,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             return drop(c);
         }
         if (router) {
-            l2.learn(s);
+            routerStage.learn(s, now);
+            if (routerStage.ndp(s, now)) {
+                return LOCAL;
+            }
         }
         if (s.fragment != PacketSlot.FRAG_NONE) {
             // Policy: fragments are not reassembled. A later fragment carries no ports, so it cannot be matched
@@ -171,6 +179,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             return drop(Counter.DROP_FRAGMENT);
         }
         if (router && s.ttl <= 1) {
+            routerStage.timeExceeded(s);
             return drop(Counter.DROP_TTL_EXCEEDED);
         }
         int proto = s.l4Proto;
@@ -274,21 +283,31 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private int forward(PacketSlot s, int egress) {
         s.egressPort = egress;
-        if (router) {
-            l2.rewrite(s);
+        if (router && s.ipVersion != 0) {
+            int r = routerStage.resolve(s, nowNanos / 1_000_000L);
+            if (r == Router.NO_ROUTE) {
+                return drop(Counter.DROP_NO_ROUTE);
+            }
+            if (r == Router.WAIT) {
+                return HELD;
+            }
         }
         counters.inc(Counter.TX_FORWARDED);
         return FORWARD;
+    }
+
+    /**
+     * Where the engine's own frames go (router mode: ARP/neighbour answers and requests, ICMP time exceeded, a
+     * packet that waited for its next hop). Set once, before traffic.
+     */
+    public void setEmitter(Emitter emitter) {
+        routerStage.setEmitter(emitter);
     }
 
     private int drop(Counter reason) {
         counters.inc(reason);
         lastDrop = reason;
         return DROP;
-    }
-
-    private static long macOf(io.ftpalg.engine.config.MacAddress mac) {
-        return mac == null ? -1 : mac.value();
     }
 
     private static int otherPort(int port) {

@@ -105,6 +105,16 @@ public enum Counter {
     EXPECT_REFUSED_NO_MAPPING(405, "expect-refused-no-mapping"),
     EXPECT_REMOVED_WITH_CONTROL(406, "expect-removed-with-control"),
 
+    // ---- router mode (600..699) ----
+    ROUTER_ARP_REPLIES(600, "router-arp-replies"),
+    ROUTER_NDP_ADVERTISEMENTS(601, "router-ndp-advertisements"),
+    ROUTER_NEIGHBOR_REQUESTS(602, "router-neighbor-requests"),
+    ROUTER_NEIGHBOR_WAIT(603, "router-neighbor-wait"),
+    ROUTER_PENDING_SENT(604, "router-pending-sent"),
+    ROUTER_TIME_EXCEEDED_SENT(605, "router-time-exceeded-sent"),
+    DROP_ARP_MALFORMED(606, "drop-arp-malformed"),
+    DROP_NDP_MALFORMED(607, "drop-ndp-malformed"),
+
     // ---- transmit (500..599) ----
     TX_FORWARDED(500, "tx-forwarded"),
     TX_DROPPED(501, "tx-dropped");

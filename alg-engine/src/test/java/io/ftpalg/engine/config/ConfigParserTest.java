@@ -313,7 +313,7 @@ class ConfigParserTest {
                         "!port inside mac 02:00:00:00:01:01\nport outside match src-mac 02:00:00:00:01:01\n",
                         2,
                         "is the gateway's own MAC on port inside"),
-                bad("!port inside foo\n", 1, "unknown word 'foo', expected 'interface', 'mac' or 'match'"),
+                bad("!port inside foo\n", 1, "unknown word 'foo', expected 'interface', 'address', 'mac' or 'match'"),
                 // snat
                 bad(
                         "snat 192.0.2.0/24 to 203.0.113.1",
