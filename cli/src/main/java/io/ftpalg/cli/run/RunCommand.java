@@ -1,0 +1,198 @@
+package io.ftpalg.cli.run;
+
+import io.ftpalg.bindings.packet.InterfaceInfo;
+import io.ftpalg.bindings.packet.Offloads;
+import io.ftpalg.bindings.packet.PacketIoException;
+import io.ftpalg.engine.config.Config;
+import io.ftpalg.engine.config.ConfigException;
+import io.ftpalg.engine.config.ConfigParser;
+import io.ftpalg.engine.config.MacAddress;
+import io.ftpalg.engine.config.Mode;
+import io.ftpalg.engine.config.PortConfig;
+import io.ftpalg.engine.pipeline.Dataplane;
+import io.ftpalg.engine.pipeline.PacketPort;
+import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.stats.Counters;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ftp-alg run --config FILE}: takes over the two interfaces named in the config and runs the gateway until
+ * SIGINT/SIGTERM, then prints its counters. Refuses to start, with one line saying why, when an interface is
+ * missing or down, the process may not open raw sockets, or an interface has offloads on that would hand it
+ * frames larger than the wire (GRO/GSO/TSO) with partial checksums.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Runs the gateway live on the two interfaces of the config (needs CAP_NET_RAW).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "2:refused to start (the reason is printed)"})
+public final class RunCommand implements Callable<Integer> {
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "gateway config; both port lines need 'interface <name>'")
+    Path config;
+
+    @Option(
+            names = "--io",
+            paramLabel = "KIND",
+            description = "packet I/O: afpacket (default: kernel rings) or pcap (libpcap via pcap4j, portable, slower)")
+    String io = "afpacket";
+
+    @Option(names = "--quiet", description = "do not print events as they happen")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Config cfg;
+        try {
+            cfg = ConfigParser.parse(config);
+        } catch (ConfigException e) {
+            System.err.println("ftp-alg run: " + e.getMessage());
+            return 2;
+        }
+        PortConfig[] pc = {cfg.inside(), cfg.outside()};
+        InterfaceInfo[] info = new InterfaceInfo[2];
+        for (int p = 0; p < 2; p++) {
+            if (pc[p].interfaceName() == null) {
+                return refuse("'port " + pc[p].name() + "' has no 'interface <name>' (live mode needs one per port)");
+            }
+            try {
+                info[p] = InterfaceInfo.of(pc[p].interfaceName());
+            } catch (PacketIoException e) {
+                return refuse("interface " + pc[p].interfaceName() + " (port " + pc[p].name() + "): " + e.getMessage());
+            }
+            if (!info[p].isUp()) {
+                return refuse("interface " + pc[p].interfaceName() + " is down (ip link set " + pc[p].interfaceName()
+                        + " up)");
+            }
+            if (!"afpacket".equals(io) && !"pcap".equals(io)) {
+                return refuse("--io must be afpacket or pcap, not " + io);
+            }
+            try {
+                Offloads off = Offloads.check(pc[p].interfaceName());
+                if (!off.safeForRawSockets()) {
+                    return refuse(off.refusalMessage());
+                }
+            } catch (PacketIoException e) {
+                return refuse("cannot read the offload settings of " + pc[p].interfaceName() + ": " + e.getMessage());
+            }
+        }
+        cfg = withInterfaceMacs(cfg, info);
+        PacketPort inside;
+        PacketPort outside;
+        try {
+            inside = open(pc[0].interfaceName());
+        } catch (Exception e) {
+            return refuse(message(e));
+        }
+        try {
+            outside = open(pc[1].interfaceName());
+        } catch (Exception e) {
+            inside.close();
+            return refuse(message(e));
+        }
+        System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + io + " I/O, "
+                + cfg.pipeline().workers() + " worker(s), ring "
+                + cfg.pipeline().ringSize() + ", wait "
+                + cfg.pipeline().waitStrategy());
+        System.out.println("  inside  " + info[0]
+                + (cfg.inside().mac() != null ? " mac " + cfg.inside().mac() : ""));
+        System.out.println("  outside " + info[1]
+                + (cfg.outside().mac() != null ? " mac " + cfg.outside().mac() : ""));
+        System.out.print(cfg.describe().replaceAll("(?m)^", "  | "));
+        System.out.println("  running; Ctrl-C (SIGINT) or SIGTERM stops and prints the counters");
+        System.out.flush();
+
+        Dataplane dp = new Dataplane(
+                cfg,
+                quiet ? EventSink.NONE : new LiveEvents(System.out),
+                inside,
+                outside,
+                cfg.pipeline().workers(),
+                cfg.pipeline().ringSize(),
+                cfg.pipeline().waitStrategy(),
+                () -> System.currentTimeMillis() * 1_000_000L);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    dp.close();
+                    printCounters(dp, inside, outside);
+                    inside.close();
+                    outside.close();
+                    stopped.countDown();
+                },
+                "ftp-alg-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        dp.start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private PacketPort open(String ifname) throws Exception {
+        return "pcap".equals(io) ? new PcapPort(ifname) : new AfPacketPort(ifname);
+    }
+
+    /** Router mode needs each port's MAC: the interface's own, unless the config names one. */
+    private static Config withInterfaceMacs(Config c, InterfaceInfo[] info) {
+        if (c.mode() != Mode.ROUTER) {
+            return c;
+        }
+        PortConfig in = c.inside().mac() != null ? c.inside() : withMac(c.inside(), info[0]);
+        PortConfig out = c.outside().mac() != null ? c.outside() : withMac(c.outside(), info[1]);
+        return new Config(
+                c.mode(),
+                in,
+                out,
+                c.snat(),
+                c.dnat(),
+                c.statics(),
+                c.inboundAllow(),
+                c.outboundAllow(),
+                c.ftp(),
+                c.timeouts(),
+                c.limits(),
+                c.pipeline(),
+                c.routes());
+    }
+
+    private static PortConfig withMac(PortConfig p, InterfaceInfo i) {
+        return new PortConfig(p.name(), MacAddress.parse(i.macString()), p.matches(), p.interfaceName(), p.addresses());
+    }
+
+    private static void printCounters(Dataplane dp, PacketPort inside, PacketPort outside) {
+        Counters c = dp.counters();
+        System.out.println("ftp-alg run: stopped. Counters:");
+        for (Counter k : Counter.values()) {
+            if (c.get(k) != 0) {
+                System.out.printf("  %-36s %d%n", k.label, c.get(k));
+            }
+        }
+        System.out.printf("  %-36s %d%n", "pipeline-transmitted", dp.transmitted());
+        System.out.printf("  %-36s %d%n", "drop-pipeline-ring-full", dp.ringFullDrops());
+        System.out.printf("  %-36s %d%n", "drop-pipeline-oversize", dp.oversizeDrops());
+        System.out.printf("  %-36s %d%n", "drop-port-" + inside.name(), inside.drops());
+        System.out.printf("  %-36s %d%n", "drop-port-" + outside.name(), outside.drops());
+        System.out.flush();
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static int refuse(String why) {
+        System.err.println("ftp-alg run: refusing to start: " + why);
+        return 2;
+    }
+}
