@@ -71,6 +71,9 @@ class ControlStreamFuzzTest {
     /** Past every timeout of {@link #CONFIG} (the longest is ftp expect-timeout, 5 minutes). */
     static final long EPOCH_NANOS = 10L * 60 * 1_000_000_000L;
 
+    /** {@code -Dfuzz.trace=true} prints each step (to read a reproducer). */
+    static final boolean TRACE = Boolean.getBoolean("fuzz.trace");
+
     static final Pattern LIVE = Pattern.compile("tcp (\\S+) -> (\\S+):(\\d+)");
 
     static final String[] CLIENT_WORDS = {
@@ -177,6 +180,13 @@ class ControlStreamFuzzTest {
         try {
             for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
                 int errorsBefore = net.errors.size();
+                if (TRACE) {
+                    System.out.println("counters: rewrites " + e.counters().get(Counter.FTP_REWRITES) + " held "
+                            + e.counters().get(Counter.FTP_LINES_HELD) + " not-ftp "
+                            + e.counters().get(Counter.FTP_NOT_FTP) + "; live "
+                            + e.expectations().describeLive()
+                            + "; errors " + net.errors);
+                }
                 int op = data.consumeInt(0, 9);
                 Side side = (op & 1) == 0 ? client : server;
                 switch (op) {
@@ -185,10 +195,18 @@ class ControlStreamFuzzTest {
                     case 6 -> {
                         net.loseNext();
                         lost = true;
+                        trace(client, "next segment lost", new byte[0]);
                         send(data, data.consumeBoolean() ? client : server);
                     }
-                    case 7 -> net.advanceMillis(data.consumeInt(0, 15_000));
-                    case 8 -> side.conn.close();
+                    case 7 -> {
+                        int ms = data.consumeInt(0, 15_000);
+                        trace(side, "waits " + ms + " ms", new byte[0]);
+                        net.advanceMillis(ms);
+                    }
+                    case 8 -> {
+                        trace(side, "closes", new byte[0]);
+                        side.conn.close();
+                    }
                     default -> {
                         // Nothing sent: a later segment of the other side may still carry acks.
                     }
@@ -206,6 +224,7 @@ class ControlStreamFuzzTest {
             return;
         }
         side.sent.writeBytes(bytes);
+        trace(side, "sends", bytes);
         // Split into up to 4 segments at fuzzer-chosen points.
         int pieces = data.consumeInt(1, 4);
         int off = 0;
@@ -244,7 +263,19 @@ class ControlStreamFuzzTest {
         for (int i = 0; i < changes; i++) {
             seg[data.consumeInt(0, n - 1)] = data.consumeByte();
         }
+        trace(side, "retransmits from " + from, seg);
         side.conn.retransmit((side.base + from) & 0xFFFF_FFFFL, new String(seg, StandardCharsets.ISO_8859_1));
+    }
+
+    private static void trace(Side side, String what, byte[] b) {
+        if (TRACE) {
+            StringBuilder sb = new StringBuilder();
+            for (byte x : b) {
+                int c = x & 0xFF;
+                sb.append(c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c));
+            }
+            System.out.println((side.client ? "client " : "server ") + what + " \"" + sb + "\"");
+        }
     }
 
     private static long drops(Engine e) {
