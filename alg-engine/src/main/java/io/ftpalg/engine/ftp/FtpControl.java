@@ -99,6 +99,16 @@ public final class FtpControl {
             sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
             sessions.lineState[lane] = FtpSessions.LINE_START;
             sessions.heldLen[lane] = 0;
+        } else if (sessions.heldLen[lane] > 0
+                && (s.payloadLength > 0 || heldFin(s, lane))
+                && (sessions.opaque[lane] || sessions.isNotFtp(session))) {
+            // A line was held when the connection stopped being read (a line of the other side showed it is not
+            // FTP, or its 234 made this lane opaque): the held bytes go out unparsed in front of this segment, or
+            // with this FIN, instead of being left out of the stream for good.
+            Counter verdict = parse(s, flow, dir, session, lane, nowMs);
+            if (verdict != null) {
+                return verdict;
+            }
         } else if (sessions.opaque[lane]) {
             if (s.payloadLength > 0 && trackTls(s, flow, dir, lane) && !sessions.isNotFtp(session)) {
                 Counter verdict = parse(s, flow, dir, session, lane, nowMs);

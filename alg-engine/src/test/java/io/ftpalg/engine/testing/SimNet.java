@@ -61,7 +61,16 @@ public final class SimNet implements AutoCloseable {
     }
 
     public SimNet(Config config, EventSink events) {
-        this.engine = new Engine(config, events, Frames.SLOT_CAPACITY);
+        this(new Engine(config, events, Frames.SLOT_CAPACITY));
+    }
+
+    /**
+     * A network around an existing engine (slot capacity {@link Frames#SLOT_CAPACITY}), so that many short
+     * simulations can share one engine (creating one builds a Chronicle Map, about a second). {@link #close()}
+     * closes the engine; a caller that shares it does not close this network.
+     */
+    public SimNet(Engine engine) {
+        this.engine = engine;
     }
 
     public Host host(String name, String ip, int side) {
