@@ -136,7 +136,7 @@ public final class FtpParsers {
 
     /**
      * The argument of EPRT, {@code "|1|192.0.2.10|50000|"} or {@code "|2|2001:db8::a|50000|"} (RFC 2428 §2):
-     * {@code <d><af><d><addr><d><port><d>}. The delimiter is any ASCII 33..126 and all four must be the same; af
+     * {@code <d><af><d><addr><d><port><d>}. The delimiter is any ASCII 33..126 that cannot occur in the fields (see {@link #delimiter}) and all four must be the same; af
      * is 1 (dotted quad: four decimal octets, no leading zeros as in inet_pton, so no octal ambiguity) or 2 (IPv6
      * text, RFC 4291 §2.2, no zone id), and must match the address. The address ends at the first delimiter after
      * it, so a delimiter that can occur in the address (":" for af 2) fails instead of being guessed around. Port
@@ -153,7 +153,7 @@ public final class FtpParsers {
             return fail(out);
         }
         byte d = b[i];
-        if (d < 33 || d > 126 || b[i + 2] != d || b[to - 1] != d) {
+        if (!delimiter(d, true) || b[i + 2] != d || b[to - 1] != d) {
             return fail(out);
         }
         byte af = b[i + 1];
@@ -209,7 +209,7 @@ public final class FtpParsers {
             return fail(out);
         }
         byte d = b[p + 1];
-        if (d < 33 || d > 126 || b[p + 2] != d || b[p + 3] != d) {
+        if (!delimiter(d, false) || b[p + 2] != d || b[p + 3] != d) {
             return fail(out);
         }
         int portStart = p + 4;
@@ -232,6 +232,19 @@ public final class FtpParsers {
         out.spanEnd = portEnd;
         out.delimiter = d;
         return true;
+    }
+
+    /**
+     * RFC 2428 allows any ASCII 33..126 as delimiter, but one that can occur inside the fields makes the line
+     * ambiguous, and would break it once a NAT rewrite puts other digits or hex letters there (EPRT
+     * {@code f2f2001:db8::af5000f} rewritten to {@code 2001:db8:ff::1}). Refused: digits (both), and for EPRT
+     * also '.', ':' and hex letters. Linux refuses digit delimiters too.
+     */
+    private static boolean delimiter(byte d, boolean eprt) {
+        if (d < 33 || d > 126 || (d >= '0' && d <= '9')) {
+            return false;
+        }
+        return !eprt || !(d == '.' || d == ':' || (d >= 'a' && d <= 'f') || (d >= 'A' && d <= 'F'));
     }
 
     /** Exactly {@code b[from, to)} as a decimal port 1..65535 of 1..5 digits ({@code "50000"}); else -1. */

@@ -68,7 +68,11 @@ class ExtendedParserTest {
                 both("!1!192.0.2.10!50000!", ok("192.0.2.10", 50000, "192.0.2.10!50000")),
                 both("#2#2001:db8::1#6446#", ok("2001:db8::1", 6446, "2001:db8::1#6446")),
                 both("~1~192.0.2.10~50000~", ok("192.0.2.10", 50000, "192.0.2.10~50000")),
-                both(":1:192.0.2.10:50000:", ok("192.0.2.10", 50000, "192.0.2.10:50000")),
+                // delimiters that could occur in the fields: ambiguous, and broken by a NAT rewrite
+                reject(":1:192.0.2.10:50000:"),
+                reject("f2f2001:db8::a1f50000f"),
+                reject("A2A2001:db8::1A50000A"),
+                reject("919192.0.2.10950000"),
                 // spacing: lenient only
                 row(" |1|192.0.2.10|50000|", v4, REJECT),
                 row("|1|192.0.2.10|50000|  \t", v4, REJECT),
@@ -233,6 +237,7 @@ class ExtendedParserTest {
                 reject("229 Entering Extended Passive Mode (!||50000|)"),
                 reject("229 Entering Extended Passive Mode (|!|50000|)"),
                 reject("229 Entering Extended Passive Mode (|1|2|50000|)"),
+                reject("229 Entering Extended Passive Mode (55550005)"),
                 reject("229 Entering Extended Passive Mode (   50000 )"),
                 reject("229 Entering Extended Passive Mode (\u0080\u0080\u008050000\u0080)"),
                 reject("229 Entering Extended Passive Mode (\u007f\u007f\u007f50000\u007f)"),
