@@ -209,6 +209,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
+        if (ref == FlowTable.NONE && router && routerStage.toGateway(s)) {
+            // Addressed to the gateway itself and no NAT flow: answer pings, drop the rest (it runs no services).
+            if (routerStage.echo(s)) {
+                return LOCAL;
+            }
+            if (ingress == PacketSlot.PORT_INSIDE || nat.plan(s) != null) {
+                return drop(Counter.DROP_TO_GATEWAY);
+            }
+        }
         if (ref == FlowTable.NONE) {
             if (proto == 6 && !TcpTracker.opensFlow(s.tcpFlags)) {
                 return drop(Counter.DROP_TCP_NO_FLOW);

@@ -94,6 +94,63 @@ public final class Router {
         return false;
     }
 
+    /** True if the packet is addressed to one of the gateway's own port addresses (on either port). */
+    public boolean toGateway(PacketSlot s) {
+        for (int p = 0; p < 2; p++) {
+            for (PortAddress a : addresses[p]) {
+                IpAddress ip = a.address();
+                if (ip.version() == s.ipVersion && ip.hi() == s.dstHi && ip.lo() == s.dstLo) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Answers an ICMP/ICMPv6 echo request addressed to the gateway (RFC 792, RFC 4443 4.2) by turning the frame
+     * around in place and emitting it on the port it came from.
+     *
+     * @return true if it was an echo request and was answered
+     */
+    public boolean echo(PacketSlot s) {
+        boolean v4 = s.ipVersion == 4;
+        if (!(v4 ? s.l4Proto == 1 && s.icmpType == 8 : s.l4Proto == 58 && s.icmpType == 128)) {
+            return false;
+        }
+        byte[] b = s.data;
+        long dmac = EthernetHeader.dstMac(b, 0);
+        EthernetHeader.dstMac(b, 0, EthernetHeader.srcMac(b, 0));
+        EthernetHeader.srcMac(b, 0, portMac[s.ingressPort] >= 0 ? portMac[s.ingressPort] : dmac);
+        int l3 = s.l3Offset;
+        if (v4) {
+            long src = Bytes.u32(b, l3 + 12);
+            Bytes.u32(b, l3 + 12, Bytes.u32(b, l3 + 16));
+            Bytes.u32(b, l3 + 16, src);
+            b[l3 + 8] = 64;
+            Checksum.setIpv4Header(b, l3);
+            b[s.l4Offset] = 0;
+        } else {
+            for (int i = 0; i < 16; i += 8) {
+                long src = Bytes.i64(b, l3 + 8 + i);
+                Bytes.i64(b, l3 + 8 + i, Bytes.i64(b, l3 + 24 + i));
+                Bytes.i64(b, l3 + 24 + i, src);
+            }
+            b[l3 + 7] = 64;
+            b[s.l4Offset] = (byte) 129;
+        }
+        long sh = s.srcHi;
+        long sl = s.srcLo;
+        s.srcHi = s.dstHi;
+        s.srcLo = s.dstLo;
+        s.dstHi = sh;
+        s.dstLo = sl;
+        Checksum.computeL4(s);
+        emitter.emit(b, 0, s.l3Offset + s.l3Length, s.ingressPort);
+        counters.inc(Counter.ROUTER_ECHO_REPLIES);
+        return true;
+    }
+
     private boolean onLink(int p, int v, long hi, long lo) {
         for (PortAddress a : addresses[p]) {
             if (a.onLink(v, hi, lo)) {

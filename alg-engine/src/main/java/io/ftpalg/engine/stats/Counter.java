@@ -114,6 +114,8 @@ public enum Counter {
     ROUTER_TIME_EXCEEDED_SENT(605, "router-time-exceeded-sent"),
     DROP_ARP_MALFORMED(606, "drop-arp-malformed"),
     DROP_NDP_MALFORMED(607, "drop-ndp-malformed"),
+    ROUTER_ECHO_REPLIES(608, "router-echo-replies"),
+    DROP_TO_GATEWAY(609, "drop-to-gateway"),
 
     // ---- transmit (500..599) ----
     TX_FORWARDED(500, "tx-forwarded"),

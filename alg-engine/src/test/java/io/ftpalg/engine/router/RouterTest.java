@@ -202,6 +202,32 @@ class RouterTest {
     }
 
     @Test
+    void answersPingsToItsOwnAddressesAndForwardsNothingElseToThem() {
+        byte[] ping = PacketBuilder.ethernet(CLIENT_MAC, GW_IN)
+                .ipv4("192.0.2.10", "192.0.2.1")
+                .echoRequest(7, 1)
+                .payload("hello")
+                .build();
+        assertEquals(Engine.LOCAL, send(0, ping));
+        PacketSlot reply = decoded(emitted.get(0).frame());
+        assertEquals(0, reply.icmpType);
+        assertEquals(PacketBuilder.ipv4("192.0.2.10"), reply.dstLo);
+        assertTrue(Checksum.verifyL4(reply) && Checksum.verifyIpv4Header(reply.data, reply.l3Offset, 20));
+        byte[] ping6 = PacketBuilder.ethernet(CLIENT_MAC, GW_IN)
+                .ipv6("2001:db8:1::10", "2001:db8:2::1")
+                .echoRequest(7, 1)
+                .build();
+        assertEquals(Engine.LOCAL, send(0, ping6));
+        assertTrue(Checksum.verifyL4(decoded(emitted.get(1).frame())));
+        byte[] ssh = PacketBuilder.ethernet(CLIENT_MAC, GW_IN)
+                .ipv4("192.0.2.10", "192.0.2.1")
+                .tcp(40000, 22, 1, 0, TcpHeader.SYN)
+                .build();
+        assertEquals(Engine.DROP, send(0, ssh));
+        assertEquals(Counter.DROP_TO_GATEWAY, engine.lastDrop());
+    }
+
+    @Test
     void expiredTtlIsAnsweredWithTimeExceeded() {
         byte[] pkt = PacketBuilder.ethernet(CLIENT_MAC, GW_IN)
                 .ipv4("192.0.2.10", "198.51.100.20")
