@@ -65,6 +65,12 @@ public final class FtpControl {
     private final FtpEndpoint announced = new FtpEndpoint();
     private final FtpEndpoint rewriteTo = new FtpEndpoint();
     private int outLen;
+    /** Bytes the output of the current segment may take: what the slot and IP's 16-bit length leave. */
+    private int outRoom;
+    /** Length-changing rewrites made in the current segment. */
+    private int segmentRewrites;
+    /** Length of the work area of the current segment (held bytes + new bytes). */
+    private int workLen;
 
     public FtpControl(
             FtpSessions sessions,
@@ -82,7 +88,8 @@ public final class FtpControl {
         this.negotiator = negotiator;
         this.counters = counters;
         this.events = events;
-        this.out = new byte[slotCapacity];
+        // Output is held bytes plus a segment's payload, plus growth that outRoom bounds: as large as the work area.
+        this.out = new byte[slotCapacity + sessions.maxLine];
         this.work = new byte[slotCapacity + sessions.maxLine];
     }
 
@@ -285,6 +292,8 @@ public final class FtpControl {
         boolean release = fin || (heldLen > 0 && nowMs - sessions.heldSince[lane] >= config.holdTimeoutMs());
 
         outLen = 0;
+        segmentRewrites = 0;
+        outRoom = Math.min(out.length, Math.min(s.capacity() - po, 65535 - (s.l3Length - s.payloadLength)));
         if (oldLen > 0) {
             Counter c = replayOld(lane, b, po, oldLen, seq);
             if (c != null) {
@@ -308,7 +317,7 @@ public final class FtpControl {
             return heldLen > 0 ? Counter.DROP_FTP_HELD_RETRANSMIT : null;
         }
         if (outLen == 0) {
-            counters.inc(Counter.FTP_LINES_HELD);
+            // All of it held: scanLines counted the held line already.
             return Counter.FTP_LINES_HELD;
         }
         long outSeq = oldLen > 0 ? seq : heldStart;
@@ -364,6 +373,7 @@ public final class FtpControl {
             PacketSlot s, int flow, int dir, int session, int lane, long ws, int wl, boolean release, long nowMs) {
         int prevHeld = sessions.heldLen[lane];
         sessions.heldLen[lane] = 0;
+        workLen = wl;
         int i = 0;
         while (i < wl) {
             int lf = indexOf(work, i, wl, LF);
@@ -580,6 +590,25 @@ public final class FtpControl {
         }
         int spanStart = announced.spanStart;
         int spanEnd = announced.spanEnd;
+        // The rewrite must fit the segment: everything already output, this line around the span, the longest
+        // span this kind can be rewritten to, and the rest of the buffer unchanged. If it might not, the line is
+        // left as it is and opens nothing: growing past the slot overran the output buffer, and a segment dropped
+        // after its expectation was made is dropped again on every retransmission (a stall), since the ALG does
+        // not re-segment.
+        // Likewise at most SeqAdjust.HISTORY rewrites per segment: one more would merge a boundary inside this
+        // very segment into the lane's base, shifting the segment's own start (its bytes would arrive misplaced).
+        if (outLen + (spanStart - from) + maxSpan(kind) + (workLen - spanEnd) > outRoom
+                || segmentRewrites >= SeqAdjust.HISTORY) {
+            counters.inc(Counter.FTP_REWRITE_NO_ROOM);
+            noticeIfEnabled(
+                    s,
+                    "rewrite-no-room",
+                    flow,
+                    FtpNegotiator.name(kind) + " line left unchanged, no expectation: a rewrite might not fit the"
+                            + " segment (slot capacity, 65535-byte IP length, or more than " + SeqAdjust.HISTORY
+                            + " rewrites in one segment)");
+            return;
+        }
         rewriteTo.clear();
         if (!negotiator.negotiate(flow, dir, kind, announced, rewriteTo, nowMs)) {
             return;
@@ -607,6 +636,9 @@ public final class FtpControl {
         int delta = n - oldLen;
         long spanSeq = (ws + spanStart) & 0xFFFF_FFFFL;
         sessions.log(lane, spanSeq, oldLen, FtpSessions.hash(work, spanStart, spanEnd), text, 0, n);
+        if (delta != 0) {
+            segmentRewrites++;
+        }
         if (seqAdjust.add(lane, (ws + spanEnd) & 0xFFFF_FFFFL, delta)) {
             counters.inc(Counter.SEQADJ_HISTORY_MERGED);
         }
@@ -731,6 +763,22 @@ public final class FtpControl {
 
     /** Set when {@link #handleLine} appended the (rewritten) line itself. */
     private boolean lineEmitted;
+
+    /**
+     * The longest text {@link #writeSpan} can produce for {@code kind}: "255,255,255,255,255,255" (23),
+     * a full IPv6 address, delimiter and port (39 + 1 + 5), or a port (5).
+     */
+    private static int maxSpan(int kind) {
+        switch (kind) {
+            case FtpNegotiator.PORT:
+            case FtpNegotiator.PASV_227:
+                return 23;
+            case FtpNegotiator.EPRT:
+                return 45;
+            default:
+                return 5;
+        }
+    }
 
     private int writeSpan(int kind, FtpEndpoint to, byte delimiter) {
         switch (kind) {

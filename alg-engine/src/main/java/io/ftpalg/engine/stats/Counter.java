@@ -95,6 +95,11 @@ public enum Counter {
     FTP_SYST_MASKED(329, "ftp-syst-masked"),
     FTP_TLS_CLEARTEXT_RESUMED(330, "ftp-tls-cleartext-resumed"),
     FTP_TLS_DESYNC(331, "ftp-tls-desync"),
+    /**
+     * A PORT/EPRT/227/229 left unrewritten (no expectation) because its segment had no room to grow, or already
+     * holds {@code SeqAdjust.HISTORY} rewrites (more would merge sequence boundaries inside the segment itself).
+     */
+    FTP_REWRITE_NO_ROOM(332, "ftp-rewrite-no-room"),
 
     // ---- expectations (400..499) ----
     EXPECT_CREATED(400, "expect-created"),
