@@ -387,6 +387,11 @@ public final class FtpControl {
             }
             if (sessions.lineState[lane] == FtpSessions.LINE_SKIP) {
                 int end = lf < 0 ? wl : lf + 1;
+                if (!sessions.prefixChecked[lane]) {
+                    // The rest of a line that began in an earlier segment: judge its syntax once enough is known.
+                    collectPrefix(lane, work, i, lf < 0 ? wl : lf);
+                    judgePrefix(s, flow, dir, session, lane, lf >= 0);
+                }
                 append(work, i, end - i);
                 if (lf >= 0) {
                     sessions.lineState[lane] = FtpSessions.LINE_START;
@@ -432,6 +437,10 @@ public final class FtpControl {
                         flow,
                         "held incomplete line released unparsed: \"" + printable(work, i, wl) + "\"");
             }
+            sessions.prefixLen[lane] = 0;
+            sessions.prefixChecked[lane] = false;
+            collectPrefix(lane, work, i, wl);
+            judgePrefix(s, flow, dir, session, lane, false);
             append(work, i, tail);
             sessions.lineState[lane] = FtpSessions.LINE_SKIP;
             i = wl;
@@ -451,16 +460,7 @@ public final class FtpControl {
             boolean crlf,
             long nowMs) {
         if (config.syntaxCheck() && !validSyntax(dir, lane, from, to)) {
-            sessions.flags[session] |= FtpSessions.F_NOT_FTP;
-            counters.inc(Counter.FTP_NOT_FTP);
-            noticeIfEnabled(
-                    s,
-                    "not-ftp",
-                    flow,
-                    (dir == FlowTable.ORIGINAL ? "client" : "server") + " line \""
-                            + printable(work, from, to) + "\" is not FTP (RFC 959 section 4.1 syntax): ftp-alg stops"
-                            + " interpreting this connection, so nothing in it can open a pinhole (a non-FTP program on an"
-                            + " FTP port, or an attempt to inject commands)");
+            markNotFtp(s, flow, dir, session, work, from, to);
             return;
         }
         boolean strict = config.strict();
@@ -672,44 +672,123 @@ public final class FtpControl {
      * except inside a multi-line reply ("ddd-" ... "ddd "), whose other lines may say anything.
      */
     private boolean validSyntax(int dir, int lane, int from, int to) {
+        return syntax(work, dir, lane, from, to, true) == SYNTAX_OK;
+    }
+
+    static final int SYNTAX_OK = 0;
+    static final int SYNTAX_BAD = 1;
+    static final int SYNTAX_UNDECIDED = 2;
+
+    /**
+     * Judges {@code buf[from..to)}, a whole line ({@code complete}) or the first bytes of one, and updates the
+     * multi-line reply state once the reply's first four bytes are known.
+     */
+    private int syntax(byte[] buf, int dir, int lane, int from, int to, boolean complete) {
         if (dir == FlowTable.ORIGINAL) {
-            int v = verbStart(from, to);
-            if (v == to) {
-                return v == from || v - from >= 2;
+            int v = verbStart(buf, from, to);
+            if (!complete && v == to - 1 && (buf[v] & 0xFF) == 0xFF) {
+                return SYNTAX_UNDECIDED; // a Telnet IAC whose command byte is in the next segment
             }
-            int e = verbEnd(from, to);
+            int e = verbEnd(buf, from, to);
             int n = e - v;
-            return n >= 3 && n <= 4 && (e == to || work[e] == ' ');
+            if (e == to && !complete) {
+                return n > 4 ? SYNTAX_BAD : SYNTAX_UNDECIDED;
+            }
+            if (v == to) {
+                return v == from || v - from >= 2 ? SYNTAX_OK : SYNTAX_BAD;
+            }
+            return n >= 3 && n <= 4 && (e == to || buf[e] == ' ') ? SYNTAX_OK : SYNTAX_BAD;
+        }
+        if (!complete && to - from < 4) {
+            return SYNTAX_UNDECIDED;
         }
         int multi = sessions.multiLineCode[lane];
-        int code = FtpCommands.replyCode(work, from, to);
+        int code = FtpCommands.replyCode(buf, from, to);
         if (multi != 0) {
-            if (code == multi && FtpCommands.isFinalReply(work, from, to)) {
+            if (code == multi && FtpCommands.isFinalReply(buf, from, to)) {
                 sessions.multiLineCode[lane] = 0;
             }
-            return true;
+            return SYNTAX_OK;
         }
         if (code < 0) {
-            return false;
+            return SYNTAX_BAD;
         }
-        if (FtpCommands.isMultiLineStart(work, from, to)) {
+        if (FtpCommands.isMultiLineStart(buf, from, to)) {
             sessions.multiLineCode[lane] = code;
         }
-        return true;
+        return SYNTAX_OK;
+    }
+
+    /** Adds the bytes of a spanning line to its kept prefix (up to {@link FtpSessions#PREFIX}). */
+    private void collectPrefix(int lane, byte[] b, int from, int to) {
+        int have = sessions.prefixLen[lane];
+        int n = Math.min(to - from, FtpSessions.PREFIX - have);
+        if (n > 0) {
+            System.arraycopy(b, from, sessions.prefix, lane * FtpSessions.PREFIX + have, n);
+            sessions.prefixLen[lane] = have + n;
+        }
+    }
+
+    /**
+     * Judges a spanning line's syntax as soon as its prefix decides it (or the line ends): a line that is not FTP
+     * ends interpretation of the connection exactly as a whole line would (a small MSS must not smuggle an HTTP
+     * header past the check).
+     */
+    private void judgePrefix(PacketSlot s, int flow, int dir, int session, int lane, boolean complete) {
+        if (!config.syntaxCheck()) {
+            sessions.prefixChecked[lane] = true;
+            return;
+        }
+        int base = lane * FtpSessions.PREFIX;
+        int len = sessions.prefixLen[lane];
+        int to = base + len;
+        if (complete && len > 0 && sessions.prefix[to - 1] == CR) {
+            to--;
+        }
+        boolean full = len == FtpSessions.PREFIX;
+        int r = syntax(sessions.prefix, dir, lane, base, to, complete || full);
+        if (r == SYNTAX_UNDECIDED) {
+            return;
+        }
+        sessions.prefixChecked[lane] = true;
+        if (r == SYNTAX_BAD) {
+            markNotFtp(s, flow, dir, session, sessions.prefix, base, to);
+        }
+    }
+
+    private void markNotFtp(PacketSlot s, int flow, int dir, int session, byte[] b, int from, int to) {
+        sessions.flags[session] |= FtpSessions.F_NOT_FTP;
+        counters.inc(Counter.FTP_NOT_FTP);
+        noticeIfEnabled(
+                s,
+                "not-ftp",
+                flow,
+                (dir == FlowTable.ORIGINAL ? "client" : "server") + " line \"" + printable(b, from, to)
+                        + "\" is not FTP (RFC 959 section 4.1 syntax): ftp-alg stops interpreting this connection,"
+                        + " so nothing in it can open a pinhole (a non-FTP program on an FTP port, or an attempt"
+                        + " to inject commands)");
     }
 
     /** First byte of the verb, after any Telnet IAC (0xFF) two-byte sequences. */
     private int verbStart(int from, int to) {
+        return verbStart(work, from, to);
+    }
+
+    private static int verbStart(byte[] buf, int from, int to) {
         int i = from;
-        while (i + 1 < to && (work[i] & 0xFF) == 0xFF) {
+        while (i + 1 < to && (buf[i] & 0xFF) == 0xFF) {
             i += 2;
         }
         return i;
     }
 
     private int verbEnd(int from, int to) {
-        int i = verbStart(from, to);
-        while (i < to && isLetter(work[i] & 0xFF)) {
+        return verbEnd(work, from, to);
+    }
+
+    private static int verbEnd(byte[] buf, int from, int to) {
+        int i = verbStart(buf, from, to);
+        while (i < to && isLetter(buf[i] & 0xFF)) {
             i++;
         }
         return i;

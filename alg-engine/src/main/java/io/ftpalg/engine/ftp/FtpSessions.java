@@ -60,6 +60,13 @@ public final class FtpSessions {
     final boolean[] tlsDesync;
     /** The lane sent a TLS alert record (type 21): a close_notify may have ended TLS (CCC). */
     final boolean[] tlsAlert;
+    /** First bytes of a line that spans segments (passed on unheld), kept until its syntax can be judged. */
+    static final int PREFIX = 12;
+
+    final byte[] prefix;
+    final int[] prefixLen;
+    /** False while the current spanning line's syntax is still to be judged. */
+    final boolean[] prefixChecked;
     /** Server lane: the code of the multi-line reply in progress ("ddd-"), or 0. */
     final int[] multiLineCode;
 
@@ -93,6 +100,9 @@ public final class FtpSessions {
         tlsDesync = new boolean[lanes];
         tlsAlert = new boolean[lanes];
         multiLineCode = new int[lanes];
+        prefix = new byte[lanes * PREFIX];
+        prefixLen = new int[lanes];
+        prefixChecked = new boolean[lanes];
     }
 
     /** Takes a session for a control flow, or returns -1 when all are in use. */
@@ -114,6 +124,8 @@ public final class FtpSessions {
             tlsDesync[lane] = false;
             tlsAlert[lane] = false;
             multiLineCode[lane] = 0;
+            prefixLen[lane] = 0;
+            prefixChecked[lane] = true;
         }
         return s;
     }

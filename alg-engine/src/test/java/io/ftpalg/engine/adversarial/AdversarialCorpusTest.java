@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -1206,8 +1205,7 @@ class AdversarialCorpusTest {
      * (per-lane verb/reply-code state carried through LINE_SKIP).
      */
     @Test
-    @Disabled("known defect: the syntax check is skipped for lines split across segments (small-MSS slipstreaming)")
-    void knownDefect_syntaxCheckBypassedByLinesSplitAcrossSegments() throws Exception {
+    void syntaxCheckHoldsForLinesSplitAcrossSegments() throws Exception {
         Case c = row("split-lines-slipstream", "small-MSS slipstreaming", SNAT, x -> {});
         try (X x = new X(c)) {
             Host browser = x.net.host("browser", C, PacketSlot.PORT_INSIDE);
@@ -1232,11 +1230,10 @@ class AdversarialCorpusTest {
      * unchecked, so the multi-line state is never entered; the next banner line, free text, is then judged as a
      * reply line and the whole connection is marked not-FTP: a legitimate server loses its ALG (the later PASV
      * opens nothing). Correct outcome (asserted): no not-ftp flag, the 227 opens its pinhole. Same root cause as
-     * {@link #knownDefect_syntaxCheckBypassedByLinesSplitAcrossSegments}.
+     * {@link #syntaxCheckHoldsForLinesSplitAcrossSegments}.
      */
     @Test
-    @Disabled("known defect: a multi-line reply start split across segments makes its banner lines look not-FTP")
-    void knownDefect_multiLineReplyStartSplitAcrossSegmentsFlagsNotFtp() throws Exception {
+    void multiLineReplyStartSplitAcrossSegmentsIsStillFtp() throws Exception {
         Case c = row("split-multiline", "multi-line start split", SNAT, x -> {});
         try (X x = new X(c)) {
             x.login();
