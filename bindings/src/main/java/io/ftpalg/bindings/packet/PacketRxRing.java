@@ -123,6 +123,8 @@ public final class PacketRxRing implements AutoCloseable {
     private int frameWireLength;
     private int frameStatus;
     private long frameTimestampNanos;
+    private int frameVlanTci;
+    private int frameVlanTpid;
 
     // counters
     private long framesReceived;
@@ -281,6 +283,8 @@ public final class PacketRxRing implements AutoCloseable {
         frameOffset = hdr + (ring.getShort(hdr + T3_MAC) & 0xffff);
         frameTimestampNanos =
                 (ring.getInt(hdr + T3_SEC) & 0xffffffffL) * 1_000_000_000L + (ring.getInt(hdr + T3_NSEC) & 0xffffffffL);
+        frameVlanTci = ring.getInt(hdr + T3_VLAN_TCI);
+        frameVlanTpid = ring.getShort(hdr + T3_VLAN_TPID) & 0xffff;
         framesReceived++;
         bytesReceived += frameLength;
     }
@@ -339,6 +343,19 @@ public final class PacketRxRing implements AutoCloseable {
     /** The current frame's kernel timestamp, ns since the epoch. */
     public long frameTimestampNanos() {
         return frameTimestampNanos;
+    }
+
+    /**
+     * The current frame's 802.1Q tag control information, valid if {@link #frameStatus()} has
+     * TP_STATUS_VLAN_VALID: the receive path strips the outer VLAN tag from the frame bytes and reports it here.
+     */
+    public int frameVlanTci() {
+        return frameVlanTci;
+    }
+
+    /** The stripped tag's TPID (0x8100, 0x88a8), valid if the status has TP_STATUS_VLAN_TPID_VALID. */
+    public int frameVlanTpid() {
+        return frameVlanTpid;
     }
 
     /** Copies the current frame into {@code dst} at {@code dstOff}; returns its length. */
