@@ -78,8 +78,11 @@ public final class NetNs {
 
     /** Runs {@code body} on the calling thread inside namespace {@code name}, then moves the thread back. */
     public static <T> T callIn(String name, Callable<T> body) throws Exception {
-        try (Scope in = enter(name)) {
+        Scope scope = enter(name);
+        try {
             return body.call();
+        } finally {
+            scope.close();
         }
     }
 

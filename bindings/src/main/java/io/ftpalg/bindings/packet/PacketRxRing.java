@@ -26,6 +26,11 @@ import java.nio.ByteOrder;
  * or the cursor {@link #next()} with {@link #frameOffset()}, {@link #frameLength()}... into {@link #ring()}.
  * A frame stays valid until the next call to {@code next()} / {@code receive()}: copy it out.
  *
+ * <p>The consumer must keep up: the kernel hands a block over when it is full <em>or</em> when the retire
+ * timeout passes, so at low or bursty rates blocks go over partly filled, and a ring that is not drained
+ * holds far fewer than {@code blockSize * blockCount} bytes of frames before the kernel drops
+ * ({@link #kernelDrops()}). Drain it from a dedicated thread, as the dataplane does.
+ *
  * <p>Set up so that our own transmissions are not seen (PACKET_IGNORE_OUTGOING, Linux 4.20), optionally
  * promiscuous through a PACKET_MR_PROMISC membership, which the kernel counts per socket and drops when the
  * socket closes (so a crash cannot leave the interface promiscuous; IFF_PROMISC is never set by us).

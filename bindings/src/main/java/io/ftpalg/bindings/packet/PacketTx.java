@@ -22,12 +22,13 @@ import java.nio.ByteOrder;
  *        (SENDING) and returns; each slot goes back to AVAILABLE when its skb is freed (tpacket_destruct_skb)
  * </pre>
  *
- * The flush does not wait for the slots to come back: a blocking {@code send(fd, NULL, 0, 0)} waits for
- * every skb to be freed, which on a veth between namespaces happens only after the peer's receive
- * softirq ran, and measured ~1.4 ms per 64-frame batch (46 k frames/s). If {@link #offer} finds its next
- * slot still SENDING it flushes and then waits for it (poll POLLOUT, at most {@link #SLOT_WAIT_MS} ms).
+ * <p>The flush does not wait for the slots to come back: a blocking {@code send(fd, NULL, 0, 0)} also waits
+ * until every skb of the batch was freed (on a veth between namespaces, after the peer's receive path ran);
+ * measured on a 2-vCPU VM with 60-byte frames in batches of 64, 0.70 Mpps blocking against 1.07 Mpps
+ * non-blocking. If {@link #offer} finds its next slot still SENDING it flushes and then waits for it (poll
+ * POLLOUT, at most {@link #SLOT_WAIT_MS} ms).
  *
- * {@link Mode#SENDTO}: the same slots in ordinary native memory, one {@code sendto} per frame at flush; the
+ * <p>{@link Mode#SENDTO}: the same slots in ordinary native memory, one {@code sendto} per frame at flush; the
  * fallback where a TX ring cannot be set up. The socket's protocol is 0, so it receives nothing.
  *
  * <p>Frames longer than the interface MTU + 14 (+ 4 if the frame carries an 802.1Q/802.1ad tag) are
