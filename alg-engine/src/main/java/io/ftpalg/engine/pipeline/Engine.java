@@ -178,6 +178,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             // translation below keeps working.
             return drop(Counter.DROP_FRAGMENT);
         }
+        if (router && Router.linkScope(s)) {
+            // Multicast, broadcast and link-local traffic stays on its link (MLD, router solicitations, mDNS).
+            counters.inc(Counter.ROUTER_LINK_SCOPE);
+            return LOCAL;
+        }
         if (router && s.ttl <= 1) {
             routerStage.timeExceeded(s);
             return drop(Counter.DROP_TTL_EXCEEDED);

@@ -94,6 +94,28 @@ public final class Router {
         return false;
     }
 
+    /**
+     * True for what a router never forwards: IPv4 multicast (224.0.0.0/4), limited broadcast and a destination
+     * or source in 0.0.0.0/8 or 169.254.0.0/16; IPv6 multicast (ff00::/8), link-local (fe80::/10) source or
+     * destination, and the unspecified source (RFC 1812 5.3.7, RFC 4291 2.5.6). Nor is it answered with ICMP errors
+     * (RFC 4443 2.4 (e)).
+     */
+    public static boolean linkScope(PacketSlot s) {
+        if (s.ipVersion == 4) {
+            long d = s.dstLo;
+            long src = s.srcLo;
+            return (d >>> 28) == 0xE
+                    || d == 0xFFFF_FFFFL
+                    || (d >>> 24) == 0
+                    || (d >>> 16) == 0xA9FE
+                    || (src >>> 16) == 0xA9FE;
+        }
+        return (s.dstHi >>> 56) == 0xFF
+                || (s.dstHi >>> 54) == 0x3FA
+                || (s.srcHi >>> 54) == 0x3FA
+                || (s.srcHi == 0 && s.srcLo == 0);
+    }
+
     /** True if the packet is addressed to one of the gateway's own port addresses (on either port). */
     public boolean toGateway(PacketSlot s) {
         for (int p = 0; p < 2; p++) {

@@ -121,6 +121,7 @@ public enum Counter {
     DROP_NDP_MALFORMED(607, "drop-ndp-malformed"),
     ROUTER_ECHO_REPLIES(608, "router-echo-replies"),
     DROP_TO_GATEWAY(609, "drop-to-gateway"),
+    ROUTER_LINK_SCOPE(610, "router-link-scope-not-routed"),
 
     // ---- transmit (500..599) ----
     TX_FORWARDED(500, "tx-forwarded"),

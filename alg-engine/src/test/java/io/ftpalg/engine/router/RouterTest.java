@@ -228,6 +228,24 @@ class RouterTest {
     }
 
     @Test
+    void linkScopedTrafficIsNeitherRoutedNorAnswered() {
+        byte[] mld = PacketBuilder.ethernet(CLIENT_MAC, "33:33:00:00:00:16")
+                .ipv6("fe80::10", "ff02::16")
+                .hopLimit(1)
+                .udp(5353, 5353)
+                .build();
+        assertEquals(Engine.LOCAL, send(0, mld));
+        byte[] mdns = PacketBuilder.ethernet(CLIENT_MAC, "01:00:5e:00:00:fb")
+                .ipv4("192.0.2.10", "224.0.0.251")
+                .ttl(1)
+                .udp(5353, 5353)
+                .build();
+        assertEquals(Engine.LOCAL, send(0, mdns));
+        assertEquals(0, emitted.size(), "no ICMP error for multicast");
+        assertEquals(2, engine.counters().get(Counter.ROUTER_LINK_SCOPE));
+    }
+
+    @Test
     void expiredTtlIsAnsweredWithTimeExceeded() {
         byte[] pkt = PacketBuilder.ethernet(CLIENT_MAC, GW_IN)
                 .ipv4("192.0.2.10", "198.51.100.20")
