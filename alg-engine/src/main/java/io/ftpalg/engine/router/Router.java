@@ -227,18 +227,7 @@ public final class Router {
             learned(p, 0, spa, sha, nowMs);
         }
         if (op == 1 && owns(p, 4, 0, tpa) && portMac[p] >= 0) {
-            int f = ethernet(sha, portMac[p], ETH_ARP);
-            byte[] o = out.data;
-            Bytes.u16(o, f, 1);
-            Bytes.u16(o, f + 2, ETH_IPV4);
-            o[f + 4] = 6;
-            o[f + 5] = 4;
-            Bytes.u16(o, f + 6, 2);
-            putMac(o, f + 8, portMac[p]);
-            Bytes.u32(o, f + 14, tpa);
-            putMac(o, f + 18, sha);
-            Bytes.u32(o, f + 24, spa);
-            emitter.emit(o, 0, f + 28, p);
+            emitter.emit(out.data, 0, arpFrame(sha, 2, portMac[p], tpa, sha, spa), p);
             counters.inc(Counter.ROUTER_ARP_REPLIES);
         }
         return true;
@@ -399,17 +388,11 @@ public final class Router {
         }
         byte[] o = out.data;
         if (v == 4) {
-            int f = ethernet(0xFFFF_FFFF_FFFFL, portMac[p], ETH_ARP);
-            Bytes.u16(o, f, 1);
-            Bytes.u16(o, f + 2, ETH_IPV4);
-            o[f + 4] = 6;
-            o[f + 5] = 4;
-            Bytes.u16(o, f + 6, 1);
-            putMac(o, f + 8, portMac[p]);
-            Bytes.u32(o, f + 14, src.address().lo());
-            putMac(o, f + 18, 0);
-            Bytes.u32(o, f + 24, lo);
-            emitter.emit(o, 0, f + 28, p);
+            emitter.emit(
+                    o,
+                    0,
+                    arpFrame(0xFFFF_FFFF_FFFFL, 1, portMac[p], src.address().lo(), 0, lo),
+                    p);
         } else {
             // Solicited-node multicast ff02::1:ffXX:XXXX and its MAC 33:33:ff:XX:XX:XX (RFC 4291 2.7.1, RFC 2464 7).
             long low24 = lo & 0xFF_FFFFL;
@@ -493,6 +476,22 @@ public final class Router {
     // ------------------------------------------------------------------------------------------------------------
     // Frame building
     // ------------------------------------------------------------------------------------------------------------
+
+    /** Writes an Ethernet ARP frame (RFC 826, IPv4 over Ethernet) into {@link #out}; returns its length. */
+    private int arpFrame(long dstMac, int op, long sha, long spa, long tha, long tpa) {
+        int f = ethernet(dstMac, sha, ETH_ARP);
+        byte[] o = out.data;
+        Bytes.u16(o, f, 1);
+        Bytes.u16(o, f + 2, ETH_IPV4);
+        o[f + 4] = 6;
+        o[f + 5] = 4;
+        Bytes.u16(o, f + 6, op);
+        putMac(o, f + 8, sha);
+        Bytes.u32(o, f + 14, spa);
+        putMac(o, f + 18, tha);
+        Bytes.u32(o, f + 24, tpa);
+        return f + 28;
+    }
 
     private int ethernet(long dst, long src, int type) {
         byte[] o = out.data;
