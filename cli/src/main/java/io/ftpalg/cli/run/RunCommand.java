@@ -49,6 +49,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
 
+    @Option(
+            names = "--stats-file",
+            paramLabel = "FILE",
+            description = "write the counters to FILE every second ('label value' lines, replaced atomically)")
+    Path statsFile;
+
     @Override
     public Integer call() {
         Config cfg;
@@ -132,12 +138,43 @@ public final class RunCommand implements Callable<Integer> {
                 "ftp-alg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         dp.start();
+        if (statsFile != null) {
+            Thread stats = new Thread(() -> writeStatsForever(dp), "ftp-alg-stats");
+            stats.setDaemon(true);
+            stats.start();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private void writeStatsForever(Dataplane dp) {
+        Path tmp = statsFile.resolveSibling(statsFile.getFileName() + ".tmp");
+        while (true) {
+            StringBuilder sb = new StringBuilder();
+            Counters c = dp.counters();
+            for (Counter k : Counter.values()) {
+                sb.append(k.label).append(' ').append(c.get(k)).append('\n');
+            }
+            sb.append("drop-pipeline-ring-full ").append(dp.ringFullDrops()).append('\n');
+            try {
+                java.nio.file.Files.writeString(tmp, sb);
+                java.nio.file.Files.move(
+                        tmp,
+                        statsFile,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(1000);
+            } catch (java.io.IOException e) {
+                System.err.println("ftp-alg run: cannot write " + statsFile + ": " + e.getMessage());
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private PacketPort open(String ifname) throws Exception {
