@@ -25,9 +25,13 @@ import org.pcap4j.core.RawPacketListener;
  *   <li>TX: {@link PacketTx} TX_RING (TPACKET_V2), {@link PacketTx} SENDTO, pcap4j {@code sendPacket}, as fast as
  *       they go; what arrives is counted on B by a {@link PacketRxRing}.
  *   <li>RX: {@link PacketRxRing} (TPACKET_V3), pcap4j {@code dispatch} with a raw listener (the pcap port's path),
- *       pcap4j {@code getNextRawPacket} (read timeout 10 ms, so it returns), each at a fixed paced offered load and
- *       at the unpaced maximum of the TX ring in A.
+ *       pcap4j {@code getNextRawPacket} (both with a 10 ms read timeout), each at a fixed paced offered load and at
+ *       the unpaced maximum of the TX ring in A.
  * </ul>
+ *
+ * The read timeout does not bound a pcap read on an idle link (libpcap on TPACKET_V3 polls without a timeout and
+ * waits for the kernel to retire a block, which it never does for an empty one), so a receiver that has not
+ * returned 300 ms after the traffic stopped is counted as blocked and woken with {@code pcap_breakloop}.
  *
  * Per measurement: sockets opened once, a warm-up round, then timed rounds; the median round is reported with the
  * range of the others. Packets/s are over the sender's timed window; frames still in flight when it ends are
