@@ -9,6 +9,9 @@ import java.util.Objects;
  * @param inboundAllow {@code firewall inbound allow}: unsolicited outside-to-inside flows pass; default deny, when
  *     only dnat/static mappings and FTP expectations let them in
  * @param outboundAllow {@code firewall outbound allow} (the default): inside-to-outside flows pass
+ * @param inboundPorts {@code firewall inbound ports 21 ...}: with inbound denied, new TCP flows to these ports
+ *     still pass (a firewall that opens only the FTP control port; data then passes only through expectations)
+ * @param outboundPorts likewise for {@code firewall outbound ports ...}
  */
 public record Config(
         Mode mode,
@@ -23,7 +26,9 @@ public record Config(
         Timeouts timeouts,
         Limits limits,
         PipelineConfig pipeline,
-        java.util.List<Route> routes) {
+        java.util.List<Route> routes,
+        java.util.List<Integer> inboundPorts,
+        java.util.List<Integer> outboundPorts) {
 
     public Config {
         Objects.requireNonNull(mode, "mode");
@@ -58,6 +63,8 @@ public record Config(
                 Timeouts.defaults(),
                 Limits.defaults(),
                 PipelineConfig.defaults(),
+                java.util.List.of(),
+                java.util.List.of(),
                 java.util.List.of());
     }
 
@@ -88,9 +95,13 @@ public record Config(
             sb.append("  ").append(d.describe()).append('\n');
         }
         sb.append("firewall: inbound ")
-                .append(inboundAllow ? "allow" : "deny (only dnat/static mappings and FTP expectations)")
+                .append(
+                        inboundAllow
+                                ? "allow"
+                                : (inboundPorts.isEmpty() ? "deny" : "only tcp ports " + inboundPorts)
+                                        + " (and dnat/static mappings and FTP expectations)")
                 .append(", outbound ")
-                .append(outboundAllow ? "allow" : "deny")
+                .append(outboundAllow ? "allow" : outboundPorts.isEmpty() ? "deny" : "only tcp ports " + outboundPorts)
                 .append('\n');
         sb.append("ftp: control ports ").append(ftp.ports());
         sb.append(", loose ").append(ftp.loose() ? "yes" : "no");

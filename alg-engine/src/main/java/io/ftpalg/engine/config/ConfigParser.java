@@ -108,6 +108,8 @@ public final class ConfigParser {
     private List<String> ftpDenyCommands = List.of();
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
+    private List<Integer> inboundPorts = List.of();
+    private List<Integer> outboundPorts = List.of();
     private int perSourceRate = Limits.DEFAULT_PER_SOURCE_RATE;
     private int perSourceBurst = Limits.DEFAULT_PER_SOURCE_BURST;
 
@@ -191,7 +193,9 @@ public final class ConfigParser {
                 t,
                 new Limits(maxFlows, perSourceRate, perSourceBurst),
                 pipeline,
-                routes);
+                routes,
+                inboundPorts,
+                outboundPorts);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -214,12 +218,25 @@ public final class ConfigParser {
             case "firewall" -> {
                 String dir = l.keyword("'inbound' or 'outbound' after 'firewall'", List.of("inbound", "outbound"));
                 once(l, "firewall " + dir);
-                boolean allow = l.keyword("'allow' or 'deny' after 'firewall " + dir + "'", List.of("allow", "deny"))
-                        .equals("allow");
+                String w = l.keyword(
+                        "'allow', 'deny' or 'ports' after 'firewall " + dir + "'", List.of("allow", "deny", "ports"));
+                boolean allow = w.equals("allow");
+                List<Integer> ports = new ArrayList<>();
+                if (w.equals("ports")) {
+                    do {
+                        int p = l.port("firewall " + dir + " ports");
+                        if (ports.contains(p)) {
+                            throw l.error("firewall " + dir + " ports: port " + p + " listed twice");
+                        }
+                        ports.add(p);
+                    } while (!l.atEnd());
+                }
                 if (dir.equals("inbound")) {
                     inboundAllow = allow;
+                    inboundPorts = ports;
                 } else {
                     outboundAllow = allow;
+                    outboundPorts = ports;
                 }
             }
             case "ftp" -> ftp(l);

@@ -13,7 +13,7 @@ import io.ftpalg.engine.stats.Counter;
  * Decides, for the first packet of a new flow, what the flow's REPLY tuple is: that is, which NAT applies and
  * whether the firewall admits the flow at all. Rules are compiled once into primitive arrays.
  *
- * <p>Order, for a flow that starts inside: firewall outbound policy, static 1:1 (by inside address), source NAT
+ * <p>Order, for a flow that starts inside: firewall outbound policy (allow, deny, or only TCP to listed ports), static 1:1 (by inside address), source NAT
  * (first rule whose prefix holds the source). For a flow that starts outside: static 1:1 (by outside address),
  * destination NAT (protocol, address, port range), then the inbound policy: with {@code firewall inbound deny}
  * (the default) an outside-initiated flow that no rule translates is refused. Expected FTP data connections are
@@ -31,6 +31,8 @@ public final class NatPolicy {
     private final boolean inboundAllow;
     private final boolean outboundAllow;
 
+    private final int[] inboundPorts;
+    private final int[] outboundPorts;
     private final SnatRule[] snat;
     private final DnatRule[] dnat;
     private final StaticNat[] statics;
@@ -48,6 +50,10 @@ public final class NatPolicy {
         this.flows = flows;
         this.inboundAllow = config.inboundAllow();
         this.outboundAllow = config.outboundAllow();
+        this.inboundPorts =
+                config.inboundPorts().stream().mapToInt(Integer::intValue).toArray();
+        this.outboundPorts =
+                config.outboundPorts().stream().mapToInt(Integer::intValue).toArray();
         this.snat = config.snat().toArray(new SnatRule[0]);
         this.dnat = config.dnat().toArray(new DnatRule[0]);
         this.statics = config.statics().toArray(new StaticNat[0]);
@@ -71,7 +77,7 @@ public final class NatPolicy {
         ruleHi = 65535;
 
         if (s.ingressPort == PacketSlot.PORT_INSIDE) {
-            if (!outboundAllow) {
+            if (!outboundAllow && !allowedPort(outboundPorts, s)) {
                 return Counter.DROP_OUTBOUND_DENIED;
             }
             for (StaticNat st : statics) {
@@ -121,10 +127,23 @@ public final class NatPolicy {
                 return resolve(s);
             }
         }
-        if (!inboundAllow) {
+        if (!inboundAllow && !allowedPort(inboundPorts, s)) {
             return Counter.DROP_INBOUND_UNSOLICITED;
         }
         return resolve(s);
+    }
+
+    /** A new TCP flow to one of the ports a restrictive firewall keeps open. */
+    private static boolean allowedPort(int[] ports, PacketSlot s) {
+        if (s.l4Proto != 6) {
+            return false;
+        }
+        for (int p : ports) {
+            if (p == s.dstPort) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -259,6 +259,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void firewallPorts() throws Exception {
+        Config c = ConfigParser.parse(PORTS + "firewall outbound ports 21 2121\nfirewall inbound ports 21\n", "fw");
+        assertFalse(c.outboundAllow());
+        assertEquals(List.of(21, 2121), c.outboundPorts());
+        assertEquals(List.of(21), c.inboundPorts());
+        assertTrue(c.describe().contains("only tcp ports [21, 2121]"), c.describe());
+    }
+
+    @Test
     void parsesAFile() throws Exception {
         Path p;
         try {
@@ -379,7 +388,7 @@ class ConfigParserTest {
                         "is also forwarded by the dnat on line 3"),
                 bad("static 2001:db8::1:2:3 <-> 2001:db8:::9", 3, "'::' may appear only once"),
                 // firewall
-                bad("firewall inbound maybe", 3, "unknown word 'maybe', expected 'allow' or 'deny'"),
+                bad("firewall inbound maybe", 3, "unknown word 'maybe', expected 'allow', 'deny' or 'ports'"),
                 bad("firewall sideways deny", 3, "expected 'inbound' or 'outbound'"),
                 bad("firewall inbound allow\nfirewall inbound deny", 4, "duplicate 'firewall inbound'"),
                 // ftp

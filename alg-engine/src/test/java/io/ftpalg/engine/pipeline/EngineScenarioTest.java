@@ -150,6 +150,27 @@ class EngineScenarioTest {
     }
 
     @Test
+    void restrictiveFirewallOpensOnlyTheControlPortAndExpectations() throws Exception {
+        String fw = "mode bridge\nport inside\nport outside\nfirewall outbound ports 21\n";
+        try (SimNet net = new SimNet(config(fw))) {
+            FtpDriver f = new FtpDriver(
+                    net,
+                    net.host("client", "192.0.2.30", PacketSlot.PORT_INSIDE),
+                    net.host("server", "192.0.2.40", PacketSlot.PORT_OUTSIDE));
+            f.login(40000, "192.0.2.40", 21);
+            // Passive data goes out only through the expectation the 227 created...
+            byte[] file = FtpDriver.data(1000, 1);
+            assertArrayEquals(file, f.passiveStor(false, 30000, null, file));
+            // ...and nothing else leaves: not a connection to another port of the server, not a third host.
+            net.host("other", "192.0.2.40", PacketSlot.PORT_OUTSIDE);
+            SimNet.Host third = net.host("third", "192.0.2.31", PacketSlot.PORT_INSIDE);
+            third.connect(41000, "192.0.2.40", 30001);
+            assertEquals(1, net.engine.counters().get(Counter.DROP_OUTBOUND_DENIED));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
+    @Test
     void scenario7ControlPort2121() throws Exception {
         try (SimNet net = new SimNet(config(SNAT + "ftp ports 21 2121\n"))) {
             FtpDriver f = session(net, "192.0.2.10", "198.51.100.20", 2121);

@@ -14,6 +14,7 @@ import org.pcap4j.core.RawPacketListener;
  */
 final class PcapPort implements PacketPort {
     private static final int READ_TIMEOUT_MS = 10;
+    private static final long IDLE_POLL_NANOS = 200_000;
 
     private final String name;
     private final PcapHandle handle;
@@ -36,6 +37,10 @@ final class PcapPort implements PacketPort {
         }
         this.handle = nif.openLive(65535 + 22, PcapNetworkInterface.PromiscuousMode.PROMISCUOUS, READ_TIMEOUT_MS);
         handle.setDirection(org.pcap4j.core.PcapHandle.PcapDirection.IN);
+        // libpcap on TPACKET_V3 can wait for ever for a block the kernel never hands over on an idle link, read
+        // timeout or not: poll non-blocking and do the waiting here, so that an idle port returns (and the
+        // pipeline's clock keeps ticking).
+        handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
     }
 
     @Override
@@ -47,12 +52,18 @@ final class PcapPort implements PacketPort {
     public int receive(Sink sink, int max, long timeoutMs) {
         this.sink = sink;
         taken = 0;
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         try {
-            handle.dispatch(max, listener);
+            while (true) {
+                handle.dispatch(max, listener);
+                if (taken > 0 || System.nanoTime() - deadline >= 0) {
+                    return taken;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(IDLE_POLL_NANOS);
+            }
         } catch (Exception e) {
-            return 0;
+            return taken;
         }
-        return taken;
     }
 
     @Override
