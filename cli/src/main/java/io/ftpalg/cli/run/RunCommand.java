@@ -201,7 +201,9 @@ public final class RunCommand implements Callable<Integer> {
                 c.timeouts(),
                 c.limits(),
                 c.pipeline(),
-                c.routes());
+                c.routes(),
+                c.inboundPorts(),
+                c.outboundPorts());
     }
 
     private static PortConfig withMac(PortConfig p, InterfaceInfo i) {
