@@ -108,6 +108,15 @@ public final class Neighbors {
         return j;
     }
 
+    /**
+     * True when (port, address) is already known at {@code m}, confirmed within half its lifetime, with nothing
+     * waiting: a received packet then has nothing to teach (the common case, checked without writing).
+     */
+    public boolean current(int p, long hi, long lo, long m, long nowMs) {
+        int j = find(p, hi, lo);
+        return j >= 0 && mac[j] == m && pending[j] < 0 && nowMs - updated[j] < REACHABLE_MS / 2;
+    }
+
     /** The MAC of (port, address), or -1 when unknown or stale. */
     public long lookup(int p, long hi, long lo, long nowMs) {
         int j = find(p, hi, lo);

@@ -311,6 +311,9 @@ public final class Router {
     }
 
     private void learned(int p, long hi, long lo, long m, long nowMs) {
+        if (neighbors.current(p, hi, lo, m, nowMs)) {
+            return;
+        }
         int j = neighbors.learn(p, hi, lo, m, nowMs);
         int len = neighbors.takePending(j, parked);
         if (len > 0) {
