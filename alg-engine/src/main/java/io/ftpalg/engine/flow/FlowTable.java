@@ -205,14 +205,6 @@ public final class FlowTable {
         live--;
     }
 
-    /** Returns an allocated but never inserted record. */
-    public void release(int flow) {
-        state[flow] = 0;
-        generation[flow]++;
-        freeStack[freeTop++] = flow;
-        live--;
-    }
-
     private void unindexTuple(int flow, int dir) {
         long ref = (flow << 1 | dir) + 1L;
         int base = flow * FLOW_LONGS + dir * TUPLE_LONGS;

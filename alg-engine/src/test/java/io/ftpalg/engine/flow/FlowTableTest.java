@@ -89,7 +89,7 @@ class FlowTableTest {
     }
 
     @Test
-    void fullTableAllocateReturnsNoneAndReleaseFrees() {
+    void fullTableAllocateReturnsNoneAndRemoveFrees() {
         FlowTable t = new FlowTable(3);
         int a = t.allocate();
         int b = t.allocate();
@@ -98,7 +98,11 @@ class FlowTableTest {
         assertEquals(FlowTable.NONE, t.allocate());
         assertEquals(3, t.size());
         int gen = t.generation[b];
-        t.release(b);
+        t.setTuple(b, FlowTable.ORIGINAL, 0, 1, 0, 2, FlowTable.meta(4, 6, 1000, 21));
+        t.setTuple(b, FlowTable.REPLY, 0, 2, 0, 1, FlowTable.meta(4, 6, 21, 1000));
+        t.insert(b);
+        t.remove(b);
+        assertEquals(FlowTable.NONE, t.lookup(0, 1, 0, 2, FlowTable.meta(4, 6, 1000, 21)));
         assertEquals(gen + 1, t.generation[b]);
         assertEquals(2, t.size());
         assertEquals(b, t.allocate());
