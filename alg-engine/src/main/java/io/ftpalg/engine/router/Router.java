@@ -263,16 +263,8 @@ public final class Router {
             if (!dad && owns(p, 6, tHi, tLo) && portMac[p] >= 0) {
                 long dstMac = lladdr >= 0 ? lladdr : EthernetHeader.srcMac(b, 0);
                 int f = ipv6(dstMac, portMac[p], tHi, tLo, s.srcHi, s.srcLo, 32);
-                byte[] o = out.data;
-                o[f] = (byte) 136;
-                o[f + 1] = 0;
-                Bytes.u16(o, f + 2, 0);
-                Bytes.u32(o, f + 4, 0xE000_0000L); // router, solicited, override
-                Bytes.i64(o, f + 8, tHi);
-                Bytes.i64(o, f + 16, tLo);
-                o[f + 24] = 2; // target link-layer address option
-                o[f + 25] = 1;
-                putMac(o, f + 26, portMac[p]);
+                // Router, solicited, override; the target link-layer address option (type 2).
+                ndMessage(f, 136, 0xE000_0000L, tHi, tLo, 2, portMac[p]);
                 emitIcmp6(f + 32, p);
                 counters.inc(Counter.ROUTER_NDP_ADVERTISEMENTS);
             }
@@ -407,15 +399,7 @@ public final class Router {
                     0xFF02_0000_0000_0000L,
                     0x0000_0001_FF00_0000L | low24,
                     32);
-            o[f] = (byte) 135;
-            o[f + 1] = 0;
-            Bytes.u16(o, f + 2, 0);
-            Bytes.u32(o, f + 4, 0);
-            Bytes.i64(o, f + 8, hi);
-            Bytes.i64(o, f + 16, lo);
-            o[f + 24] = 1; // source link-layer address option
-            o[f + 25] = 1;
-            putMac(o, f + 26, portMac[p]);
+            ndMessage(f, 135, 0, hi, lo, 1, portMac[p]); // the source link-layer address option (type 1)
             emitIcmp6(f + 32, p);
         }
         counters.inc(Counter.ROUTER_NEIGHBOR_REQUESTS);
@@ -479,6 +463,23 @@ public final class Router {
     // ------------------------------------------------------------------------------------------------------------
     // Frame building
     // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes a neighbour solicitation (135) or advertisement (136) body at {@code f} (RFC 4861 4.3, 4.4): type,
+     * code 0, checksum 0 (filled later), the flags word, the target address, and one link-layer address option.
+     */
+    private void ndMessage(int f, int type, long flags, long tHi, long tLo, int optionType, long mac) {
+        byte[] o = out.data;
+        o[f] = (byte) type;
+        o[f + 1] = 0;
+        Bytes.u16(o, f + 2, 0);
+        Bytes.u32(o, f + 4, flags);
+        Bytes.i64(o, f + 8, tHi);
+        Bytes.i64(o, f + 16, tLo);
+        o[f + 24] = (byte) optionType;
+        o[f + 25] = 1;
+        putMac(o, f + 26, mac);
+    }
 
     /** Writes an Ethernet ARP frame (RFC 826, IPv4 over Ethernet) into {@link #out}; returns its length. */
     private int arpFrame(long dstMac, int op, long sha, long spa, long tha, long tpa) {
