@@ -282,4 +282,14 @@ class ExpectationTableTest {
         assertFalse(t.exists(4, 0, CLIENT, 0, PUBLIC, 50001, 101));
         assertEquals(1, t.size(), "exists does not consume");
     }
+
+    /** SECURITY.md states the off-heap size of the table at the default cap; keep that figure true. */
+    @org.junit.jupiter.api.Test
+    void offHeapSizeAtTheDefaultCapIsWhatSecurityMdSays() {
+        try (ExpectationTable t = new ExpectationTable(16, 4, 65536)) {
+            long bytes = t.offHeapBytes();
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    bytes > 8L << 20 && bytes < 11L << 20, "documented as 9.6 MiB, measured " + bytes);
+        }
+    }
 }
