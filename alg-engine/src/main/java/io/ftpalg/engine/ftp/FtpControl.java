@@ -102,30 +102,25 @@ public final class FtpControl {
     public Counter process(PacketSlot s, int flow, int dir, int session, long nowMs) {
         int lane = session * 2 + dir;
         int otherLane = session * 2 + (1 - dir);
+        boolean read;
         if ((s.tcpFlags & TcpHeader.SYN) != 0) {
             sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
             sessions.lineState[lane] = FtpSessions.LINE_START;
             sessions.heldLen[lane] = 0;
+            read = false;
         } else if (sessions.heldLen[lane] > 0
                 && (s.payloadLength > 0 || heldFin(s, lane))
                 && (sessions.opaque[lane] || sessions.isNotFtp(session))) {
             // A line was held when the connection stopped being read (a line of the other side showed it is not
             // FTP, or its 234 made this lane opaque): the held bytes go out unparsed in front of this segment, or
             // with this FIN, instead of being left out of the stream for good.
-            Counter verdict = parse(s, flow, dir, session, lane, nowMs);
-            if (verdict != null) {
-                return verdict;
-            }
+            read = true;
         } else if (sessions.opaque[lane]) {
-            if (s.payloadLength > 0 && trackTls(s, flow, dir, lane) && !sessions.isNotFtp(session)) {
-                Counter verdict = parse(s, flow, dir, session, lane, nowMs);
-                if (verdict != null) {
-                    return verdict;
-                }
-            }
-        } else if ((s.payloadLength > 0 || heldFin(s, lane))
-                && !sessions.isNotFtp(session)
-                && sessions.next[lane] >= 0) {
+            read = s.payloadLength > 0 && trackTls(s, flow, dir, lane) && !sessions.isNotFtp(session);
+        } else {
+            read = (s.payloadLength > 0 || heldFin(s, lane)) && !sessions.isNotFtp(session) && sessions.next[lane] >= 0;
+        }
+        if (read) {
             Counter verdict = parse(s, flow, dir, session, lane, nowMs);
             if (verdict != null) {
                 return verdict;
