@@ -68,6 +68,17 @@ restart_gw() { # restart_gw SELECT FTP-PORTS
   sc_start_ftp_alg "$W/gw-$1-$2.conf" || { sc_fail "ftp-alg-$1" "did not start"; sc_finish; }
 }
 
+# counter_settle NAME WANT: the counter once it reaches WANT, or its value after about 10 s (the stats file is
+# written every second and may trail the last packets).
+counter_settle() {
+  local i v
+  for ((i = 0; i < 10; i++)); do
+    v=$(sc_counter "$1")
+    ((v >= $2)) && break
+  done
+  echo "$v"
+}
+
 declare -A SEEN=()      # server index -> sessions
 declare -A CLIENT_AT=() # client name -> the servers its sessions met
 ACTIVE_DATA=0 DATA=0 CONTROL=0
@@ -150,8 +161,8 @@ curl_case rr-curl-epsv-v6 "$NS_C2" 6 EPSV
 curl_case rr-curl-eprt-v6 "$NS_C2" 6 EPRT
 
 sc_check rr-spread "sessions met servers: ${!SEEN[*]} (${SEEN[*]})" test "${#SEEN[@]}" -eq 3
-bal=$(sc_counter nat-balanced) kept=$(sc_counter nat-data-source-port-kept)
-remapped=$(sc_counter nat-data-source-port-remapped) used=$(sc_counter expect-used)
+used=$(counter_settle expect-used "$DATA") bal=$(sc_counter nat-balanced)
+kept=$(sc_counter nat-data-source-port-kept) remapped=$(sc_counter nat-data-source-port-remapped)
 sc_check rr-counters "nat-balanced $bal (want $CONTROL control connections), expect-used $used (want $DATA)" \
   test "$bal" -eq "$CONTROL" -a "$used" -eq "$DATA"
 # A collision (two sessions' data from port 20 to one client address and port) would be remapped and counted.
