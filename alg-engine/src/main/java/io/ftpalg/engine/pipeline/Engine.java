@@ -455,7 +455,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         boolean fromServer =
                 flows.srcHi(ctrl, FlowTable.REPLY) == s.srcHi && flows.srcLo(ctrl, FlowTable.REPLY) == s.srcLo;
         int serverControlPort = FlowTable.metaSrcPort(flows.meta(ctrl, FlowTable.REPLY));
-        boolean conventional = fromServer && (s.srcPort == 20 || s.srcPort == serverControlPort - 1);
+        boolean conventional = fromServer && s.srcPort > 0 && (s.srcPort == 20 || s.srcPort == serverControlPort - 1);
         if (fromServer && !conventional && ftpConfig.strictDataSourcePort()) {
             counters.inc(Counter.FTP_DATA_SOURCE_PORT_REFUSED);
             reportExpectation(
@@ -466,8 +466,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             return false;
         }
         int sport = s.srcPort;
-        if (conventional && sport != 20) {
-            sport = FlowTable.metaDstPort(flows.meta(ctrl, FlowTable.ORIGINAL)) - 1; // N-1 as the client knows N
+        int outsideControlPort = FlowTable.metaDstPort(flows.meta(ctrl, FlowTable.ORIGINAL));
+        if (conventional && sport != 20 && outsideControlPort > 1) {
+            sport = outsideControlPort - 1; // N-1 as the client knows N
         }
         nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, sport);
         boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo || sport != s.srcPort;
