@@ -38,6 +38,8 @@ public final class NatPolicy {
     private final StaticNat[] statics;
     /** Next member of each dnat rule's pool under round-robin (per engine, so per pipeline worker). */
     private final int[] roundRobin;
+    /** False while {@link #check} plans without taking a round-robin turn. */
+    private boolean advance = true;
 
     /** The reply tuple chosen by {@link #plan}. */
     public long replySrcHi, replySrcLo, replyDstHi, replyDstLo;
@@ -62,6 +64,18 @@ public final class NatPolicy {
         this.dnat = config.dnat().toArray(new DnatRule[0]);
         this.statics = config.statics().toArray(new StaticNat[0]);
         this.roundRobin = new int[dnat.length];
+    }
+
+    /**
+     * Whether a new flow would be admitted, like {@link #plan} but without moving a round-robin pool to its next
+     * member (the engine asks this of a packet addressed to one of the gateway's own addresses, which may also be a
+     * virtual address, before it plans the flow for real).
+     */
+    public Counter check(PacketSlot s) {
+        advance = false;
+        Counter c = plan(s);
+        advance = true;
+        return c;
     }
 
     /**
@@ -153,7 +167,9 @@ public final class NatPolicy {
         }
         if (r.select() == DnatRule.Select.ROUND_ROBIN) {
             int k = roundRobin[i];
-            roundRobin[i] = k + 1 == n ? 0 : k + 1;
+            if (advance) {
+                roundRobin[i] = k + 1 == n ? 0 : k + 1;
+            }
             return k;
         }
         return Math.floorMod(mix(s.srcHi, s.srcLo), n);

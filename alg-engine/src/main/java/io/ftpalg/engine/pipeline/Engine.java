@@ -219,7 +219,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (routerStage.echo(s)) {
                 return LOCAL;
             }
-            if (ingress == PacketSlot.PORT_INSIDE || nat.plan(s) != null) {
+            if (ingress == PacketSlot.PORT_INSIDE || nat.check(s) != null) {
                 return drop(Counter.DROP_TO_GATEWAY);
             }
         }

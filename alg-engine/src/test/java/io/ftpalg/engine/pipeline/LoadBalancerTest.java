@@ -95,6 +95,31 @@ class LoadBalancerTest {
         }
     }
 
+    /**
+     * The virtual address may be the gateway's own outside address: the engine then asks the policy once whether
+     * the packet is for the gateway itself, and that question must not take a round-robin turn (with two members
+     * every session would land on the same one).
+     */
+    @Test
+    void virtualAddressOnTheGatewaysOwnAddressStillTakesTurns() throws Exception {
+        String text = """
+                mode router
+                port inside address 192.0.2.1/24
+                port outside address 203.0.113.1/24
+                dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 select round-robin
+                """;
+        try (SimNet net = new SimNet(config(text))) {
+            List<Host> servers = servers(net, false).subList(0, 2);
+            Host client = net.host("client", "203.0.113.10", PacketSlot.PORT_OUTSIDE);
+            for (int i = 0; i < 4; i++) {
+                FtpDriver f = FtpDriver.loginAny(net, client, servers, 40000 + i, VIP4, 21);
+                assertNotNull(f, "session " + i);
+                assertSame(servers.get(i % 2), f.server, "session " + i);
+            }
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
     /** Several clients, round-robin: each session's PASV/EPSV and PORT/EPRT data meet its control's server. */
     @Test
     void everyDataConnectionMeetsItsControlConnectionsServer() throws Exception {
@@ -176,22 +201,26 @@ class LoadBalancerTest {
      */
     @Test
     void port20CollisionIsRemappedAndCounted() throws Exception {
-        try (SimNet net = new SimNet(config(lb("round-robin")))) {
-            List<Host> servers = servers(net, false);
-            Host client = client(net, false, 0);
-            FtpDriver a = FtpDriver.loginAny(net, client, servers, 40000, VIP4, 21);
-            FtpDriver b = FtpDriver.loginAny(net, client, servers, 40001, VIP4, 21);
-            byte[] file = FtpDriver.data(2000, 7);
-            assertArrayEquals(file, a.activeRetr(false, 50000, file));
-            assertEquals(20, a.lastData.remotePort);
-            assertArrayEquals(file, b.activeRetr(false, 50000, file));
-            assertNotEquals(20, b.lastData.remotePort, "the tuple from port 20 is taken");
-            assertTrue(b.lastData.remotePort >= 1024, "remapped into 1024-65535: " + b.lastData.remotePort);
-            assertEquals(VIP4, b.lastData.remoteIp);
-            var k = net.engine.counters();
-            assertEquals(1, k.get(Counter.NAT_DATA_SOURCE_PORT_KEPT));
-            assertEquals(1, k.get(Counter.NAT_DATA_SOURCE_PORT_REMAPPED));
-            assertEquals(List.of(), net.errors);
+        for (boolean v6 : new boolean[] {false, true}) {
+            try (SimNet net = new SimNet(config(lb("round-robin")))) {
+                String vip = v6 ? VIP6 : VIP4;
+                List<Host> servers = servers(net, v6);
+                Host client = client(net, v6, 0);
+                FtpDriver a = FtpDriver.loginAny(net, client, servers, 40000, vip, 21);
+                FtpDriver b = FtpDriver.loginAny(net, client, servers, 40001, vip, 21);
+                assertNotEquals(a.server, b.server);
+                byte[] file = FtpDriver.data(2000, 7);
+                assertArrayEquals(file, a.activeRetr(v6, 50000, file));
+                assertEquals(20, a.lastData.remotePort);
+                assertArrayEquals(file, b.activeRetr(v6, 50000, file));
+                assertNotEquals(20, b.lastData.remotePort, "the tuple from port 20 is taken");
+                assertTrue(b.lastData.remotePort >= 1024, "remapped into 1024-65535: " + b.lastData.remotePort);
+                assertEquals(vip, b.lastData.remoteIp);
+                var k = net.engine.counters();
+                assertEquals(1, k.get(Counter.NAT_DATA_SOURCE_PORT_KEPT));
+                assertEquals(1, k.get(Counter.NAT_DATA_SOURCE_PORT_REMAPPED));
+                assertEquals(List.of(), net.errors);
+            }
         }
     }
 
