@@ -15,6 +15,9 @@
 #            sees every active data connection come from VIP port 20; the sessions spread over all 3 servers;
 #            counters (nat-balanced per control connection, nat-data-source-port-kept per active connection).
 #   hash-*   client-hash: each client's sessions all land on one server.
+#   rr-same-port-two-servers  one client, two concurrent sessions on two servers that offer the same passive
+#            port (a one-port range on 2121): the second 227 names another port, each data connection reaches its
+#            own session's server (nat-expect-port-shifted).
 #   probe    a port nobody negotiated on the VIP stays closed.
 #   no-alg-* the ALG off (ftp ports 9): login works, passive and active data fail.
 set -uo pipefail
@@ -50,12 +53,31 @@ for i in 0 1 2; do
   chmod -R a+rX "$r"
   sc_vsftpd "${SERVER_NS[$i]}" 21 "$r" "vs$i" "ftpd_banner=server-$i ready" ||
     { sc_fail "vsftpd-$i" "did not start"; sc_finish; }
+  # On 2121 every server has ONE passive port, the same: two servers offer one client the same port.
+  sc_vsftpd "${SERVER_NS[$i]}" 2121 "$r" "vs$i-one" "ftpd_banner=server-$i ready" pasv_min_port=40500 \
+    pasv_max_port=40500 || { sc_fail "vsftpd-$i-2121" "did not start"; sc_finish; }
 done
+
+# start_gw CONF NAME: sc_start_ftp_alg, and on a loaded machine (lib.sh waits 20 s for the first counters) up to
+# 60 s more while the process is alive.
+start_gw() {
+  local i
+  sc_start_ftp_alg "$1" 2>>"$W/log/start.err" && return 0
+  for ((i = 0; i < 300; i++)); do
+    [[ -s "$FTP_ALG_STATS" ]] && return 0
+    kill -0 "$GW_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$W/log/start.err" >&2
+  sc_fail "$2" "did not start"
+  sc_finish
+}
 
 gw_config() { # gw_config SELECT FTP-PORTS
   sc_router_config
   echo "dnat proto tcp to $VIP4 port 21 -> 192.0.2.20 192.0.2.21 192.0.2.22 select $1"
   echo "dnat proto tcp to $VIP6 port 21 -> 2001:db8:1::20 2001:db8:1::21 2001:db8:1::22 select $1"
+  echo "dnat proto tcp to $VIP4 port 2121 -> 192.0.2.20 192.0.2.21 192.0.2.22 select $1"
   echo "firewall inbound deny"
   echo "firewall outbound ports 21"
   echo "ftp ports $2"
@@ -64,8 +86,8 @@ gw_config() { # gw_config SELECT FTP-PORTS
 
 restart_gw() { # restart_gw SELECT FTP-PORTS
   sc_stop_ftp_alg
-  gw_config "$1" "$2" >"$W/gw-$1-$2.conf"
-  sc_start_ftp_alg "$W/gw-$1-$2.conf" || { sc_fail "ftp-alg-$1" "did not start"; sc_finish; }
+  gw_config "$1" "$2" >"$W/gw-$1-${2// /-}.conf"
+  start_gw "$W/gw-$1-${2// /-}.conf" "ftp-alg-$1"
 }
 
 # counter_settle NAME WANT: the counter once it reaches WANT, or its value after about 10 s (the stats file is
@@ -148,7 +170,7 @@ curl_case() {
 }
 
 # ---- round-robin: spread, and every data connection on its control connection's server -------------------
-restart_gw round-robin 21
+restart_gw round-robin "21 2121"
 for c in 0 1 2; do
   ns=${CLIENT_NS[$c]}
   ftplib_case "rr-ftplib-pasv-c$c" "$ns" 4 pasv
@@ -169,6 +191,27 @@ sc_check rr-counters "nat-balanced $bal (want $CONTROL control connections), exp
 sc_check rr-port20-counters "nat-data-source-port-kept $kept + remapped $remapped (want $ACTIVE_DATA)" \
   test $((kept + remapped)) -eq "$ACTIVE_DATA"
 
+# One client, two concurrent sessions on two servers that both offer passive port 40500 (on 2121): the second
+# 227 must advertise another port, and each data connection must still reach its own session's server.
+out="$W/out/rr-same-port-two-servers.txt"
+timeout $T ip netns exec "$NS_CLI" "$PY" "$HERE/e2e/scenarios/lb_pair.py" --host $VIP4 --port 2121 >"$out" 2>&1
+pa=$(sed -n 's/^BANNER A server-\([0-9]\) ready$/\1/p' "$out") pb=$(sed -n 's/^BANNER B server-\([0-9]\) ready$/\1/p' "$out")
+ports=$(sed -n 's/^PASV [AB] 203\.0\.113\.1 \([0-9]*\)$/\1/p' "$out" | sort -u | tr '\n' ' ')
+shifted=$(counter_settle nat-expect-port-shifted 1)
+if ! grep -q '^RESULT ok' "$out"; then
+  sc_fail rr-same-port-two-servers "$(grep '^RESULT' "$out" || tail -1 "$out")"
+elif [[ -z $pa || -z $pb || $pa == "$pb" ]]; then
+  sc_fail rr-same-port-two-servers "sessions not on two servers: '$pa' '$pb'"
+elif [[ $(wc -w <<<"$ports") != 2 || $ports != *40500* ]]; then
+  sc_fail rr-same-port-two-servers "advertised ports '$ports' (want 40500 and another, both on the VIP)"
+elif ! grep -qx "WHOAMI A server-$pa" "$out" || ! grep -qx "WHOAMI B server-$pb" "$out"; then
+  sc_fail rr-same-port-two-servers "data reached the wrong server: $(grep '^WHOAMI' "$out" | tr '\n' ' ')"
+elif ((shifted < 1)); then
+  sc_fail rr-same-port-two-servers "nat-expect-port-shifted $shifted"
+else
+  sc_pass "rr-same-port-two-servers (A server-$pa, B server-$pb, ports $ports)"
+fi
+
 # A port nobody negotiated on the VIP stays closed (vsftpd's passive range is open on every server).
 if timeout 10 ip netns exec "$NS_CLI" "$PY" -c "import socket; socket.create_connection(('$VIP4', 40000), 3)" 2>/dev/null; then
   sc_fail probe "VIP port 40000 reachable without a negotiation"
@@ -177,7 +220,7 @@ else
 fi
 
 # ---- client-hash: each client sticks to one server ------------------------------------------------------------
-restart_gw client-hash 21
+restart_gw client-hash "21 2121"
 CLIENT_AT=()
 for c in 0 1 2; do
   ns=${CLIENT_NS[$c]}
