@@ -458,11 +458,13 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         boolean conventional = fromServer && s.srcPort > 0 && (s.srcPort == 20 || s.srcPort == serverControlPort - 1);
         if (fromServer && !conventional && ftpConfig.strictDataSourcePort()) {
             counters.inc(Counter.FTP_DATA_SOURCE_PORT_REFUSED);
-            reportExpectation(
-                    "refused",
-                    e,
-                    "active data connection from source port " + s.srcPort + ", not 20 or " + (serverControlPort - 1)
-                            + " (ftp data-source-port strict)");
+            if (events.enabled()) { // the reason is built only when someone listens (no garbage otherwise)
+                reportExpectation(
+                        "refused",
+                        e,
+                        "active data connection from source port " + s.srcPort + ", not 20 or "
+                                + (serverControlPort - 1) + " (ftp data-source-port strict)");
+            }
             return false;
         }
         int sport = s.srcPort;
