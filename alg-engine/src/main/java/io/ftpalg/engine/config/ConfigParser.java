@@ -66,7 +66,8 @@ public final class ConfigParser {
             "strict",
             "syntax-check",
             "mask-syst",
-            "deny-command");
+            "deny-command",
+            "keepalive");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -91,6 +92,9 @@ public final class ConfigParser {
     private boolean outboundAllow = true;
     private final long[] timeouts = Timeouts.defaults().toArray();
     private int maxFlows = Limits.DEFAULT_MAX_FLOWS;
+    private int resetExpired = Limits.RESET_INSIDE;
+    private int resetRate = Limits.DEFAULT_RESET_RATE;
+    private int resetBurst = Limits.DEFAULT_RESET_BURST;
 
     private List<Integer> ftpPorts = List.of(21);
     private boolean ftpLoose = false;
@@ -106,6 +110,7 @@ public final class ConfigParser {
     private boolean ftpSyntaxCheck = true;
     private boolean ftpMaskSyst = false;
     private List<String> ftpDenyCommands = List.of();
+    private long ftpKeepaliveMs = 0;
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
     private List<Integer> inboundPorts = List.of();
@@ -175,7 +180,8 @@ public final class ConfigParser {
                     ftpStrict,
                     ftpSyntaxCheck,
                     ftpMaskSyst,
-                    ftpDenyCommands);
+                    ftpDenyCommands,
+                    ftpKeepaliveMs);
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
@@ -191,7 +197,7 @@ public final class ConfigParser {
                 outboundAllow,
                 ftp,
                 t,
-                new Limits(maxFlows, perSourceRate, perSourceBurst),
+                new Limits(maxFlows, perSourceRate, perSourceBurst, resetExpired, resetRate, resetBurst),
                 pipeline,
                 routes,
                 inboundPorts,
@@ -275,13 +281,33 @@ public final class ConfigParser {
             }
             case "flows" -> {
                 String w = l.keyword(
-                        "'max', 'per-source-rate' or 'per-source-burst' after 'flows'",
-                        List.of("max", "per-source-rate", "per-source-burst"));
+                        "'max', 'per-source-rate', 'per-source-burst', 'reset-expired', 'reset-rate' or"
+                                + " 'reset-burst' after 'flows'",
+                        List.of(
+                                "max",
+                                "per-source-rate",
+                                "per-source-burst",
+                                "reset-expired",
+                                "reset-rate",
+                                "reset-burst"));
                 once(l, "flows " + w);
                 switch (w) {
                     case "max" -> maxFlows = l.integer("flows max", 1, MAX_TABLE);
                     case "per-source-rate" -> perSourceRate = l.integer("flows per-source-rate", 0, MAX_TABLE);
-                    default -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "per-source-burst" -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "reset-expired" -> {
+                        String side = l.keyword(
+                                "'inside', 'outside', 'both' or 'off' after 'flows reset-expired'",
+                                List.of("inside", "outside", "both", "off"));
+                        resetExpired = switch (side) {
+                            case "inside" -> Limits.RESET_INSIDE;
+                            case "outside" -> Limits.RESET_OUTSIDE;
+                            case "both" -> Limits.RESET_INSIDE | Limits.RESET_OUTSIDE;
+                            default -> 0;
+                        };
+                    }
+                    case "reset-rate" -> resetRate = l.integer("flows reset-rate", 1, MAX_TABLE);
+                    default -> resetBurst = l.integer("flows reset-burst", 1, MAX_TABLE);
                 }
             }
             case "timeout" -> {
@@ -569,6 +595,14 @@ public final class ConfigParser {
             case "strict" -> ftpStrict = l.yesNo(ctx);
             case "syntax-check" -> ftpSyntaxCheck = l.yesNo(ctx);
             case "mask-syst" -> ftpMaskSyst = l.yesNo(ctx);
+            case "keepalive" -> {
+                if (l.peekIs("off")) {
+                    l.next(ctx);
+                    ftpKeepaliveMs = 0;
+                } else {
+                    ftpKeepaliveMs = l.duration(ctx);
+                }
+            }
             case "deny-command" -> {
                 List<String> cmds = new ArrayList<>();
                 do {

@@ -15,6 +15,9 @@ import java.util.List;
  * @param holdTimeoutMs how long a partial line is held
  * @param verifyChecksum drop control segments with a bad TCP checksum before parsing them
  * @param sessions concurrent FTP control connections tracked
+ * @param keepaliveMs {@code ftp keepalive <duration>}: after this long without a segment on an established control
+ *     connection the gateway sends a TCP keepalive probe to both ends (RFC 9293 3.8.4), so that other stateful
+ *     devices on the path keep their state; 0 (the default, {@code off}) sends none
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -30,11 +33,49 @@ public record FtpConfig(
         boolean strict,
         boolean syntaxCheck,
         boolean maskSyst,
-        List<String> denyCommands) {
+        List<String> denyCommands,
+        long keepaliveMs) {
 
     public FtpConfig {
         ports = List.copyOf(ports);
         denyCommands = List.copyOf(denyCommands);
+        if (keepaliveMs < 0) {
+            throw new IllegalArgumentException("ftp keepalive must not be negative, not " + keepaliveMs);
+        }
+    }
+
+    /** The settings without keepalive probes ({@code ftp keepalive off}). */
+    public FtpConfig(
+            List<Integer> ports,
+            boolean loose,
+            int minDataPort,
+            long expectTimeoutMs,
+            int maxExpectPerSession,
+            int maxExpect,
+            int maxLine,
+            long holdTimeoutMs,
+            boolean verifyChecksum,
+            int sessions,
+            boolean strict,
+            boolean syntaxCheck,
+            boolean maskSyst,
+            List<String> denyCommands) {
+        this(
+                ports,
+                loose,
+                minDataPort,
+                expectTimeoutMs,
+                maxExpectPerSession,
+                maxExpect,
+                maxLine,
+                holdTimeoutMs,
+                verifyChecksum,
+                sessions,
+                strict,
+                syntaxCheck,
+                maskSyst,
+                denyCommands,
+                0);
     }
 
     public static FtpConfig defaults() {
