@@ -90,7 +90,7 @@ public final class ControlKeepalive {
         this.sessions = sessions;
         this.flows = flows;
         this.intervalMs = intervalMs;
-        int n = sessions.capacity();
+        int n = intervalMs > 0 ? sessions.capacity() : 0; // about 124 bytes per session, only when enabled
         owner = new int[n];
         java.util.Arrays.fill(owner, -1);
         ownerGeneration = new int[n];
