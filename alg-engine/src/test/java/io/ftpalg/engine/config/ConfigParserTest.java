@@ -37,6 +37,7 @@ class ConfigParserTest {
                 "1-client-snat-active.conf",
                 "2-server-dnat-passive.conf",
                 "3-firewall-bridge.conf",
+                "5-6-keepalive-reset.conf",
                 "7-ftp-port-2121.conf",
                 "ipv6-static-nat.conf",
             })
