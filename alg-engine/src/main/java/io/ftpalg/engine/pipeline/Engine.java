@@ -337,7 +337,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     /**
      * Where the engine's own frames go (router mode: ARP/neighbour answers and requests, ICMP time exceeded, a
-     * packet that waited for its next hop). Set once, before traffic.
+     * packet that waited for its next hop; both modes: resets for unknown flows, keepalive probes). Set once, before
+     * traffic.
      */
     public void setEmitter(Emitter emitter) {
         routerStage.setEmitter(emitter);
