@@ -69,7 +69,8 @@ public final class ConfigParser {
             "syntax-check",
             "mask-syst",
             "deny-command",
-            "data-source-port");
+            "data-source-port",
+            "keepalive");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -94,6 +95,9 @@ public final class ConfigParser {
     private boolean outboundAllow = true;
     private final long[] timeouts = Timeouts.defaults().toArray();
     private int maxFlows = Limits.DEFAULT_MAX_FLOWS;
+    private int resetExpired = Limits.RESET_INSIDE;
+    private int resetRate = Limits.DEFAULT_RESET_RATE;
+    private int resetBurst = Limits.DEFAULT_RESET_BURST;
 
     private List<Integer> ftpPorts = List.of(21);
     private boolean ftpLoose = false;
@@ -110,6 +114,7 @@ public final class ConfigParser {
     private boolean ftpMaskSyst = false;
     private List<String> ftpDenyCommands = List.of();
     private boolean ftpStrictDataSourcePort;
+    private long ftpKeepaliveMs = 0;
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
     private List<Integer> inboundPorts = List.of();
@@ -180,7 +185,8 @@ public final class ConfigParser {
                     ftpSyntaxCheck,
                     ftpMaskSyst,
                     ftpDenyCommands,
-                    ftpStrictDataSourcePort);
+                    ftpStrictDataSourcePort,
+                    ftpKeepaliveMs);
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
@@ -196,7 +202,7 @@ public final class ConfigParser {
                 outboundAllow,
                 ftp,
                 t,
-                new Limits(maxFlows, perSourceRate, perSourceBurst),
+                new Limits(maxFlows, perSourceRate, perSourceBurst, resetExpired, resetRate, resetBurst),
                 pipeline,
                 routes,
                 inboundPorts,
@@ -280,13 +286,33 @@ public final class ConfigParser {
             }
             case "flows" -> {
                 String w = l.keyword(
-                        "'max', 'per-source-rate' or 'per-source-burst' after 'flows'",
-                        List.of("max", "per-source-rate", "per-source-burst"));
+                        "'max', 'per-source-rate', 'per-source-burst', 'reset-expired', 'reset-rate' or"
+                                + " 'reset-burst' after 'flows'",
+                        List.of(
+                                "max",
+                                "per-source-rate",
+                                "per-source-burst",
+                                "reset-expired",
+                                "reset-rate",
+                                "reset-burst"));
                 once(l, "flows " + w);
                 switch (w) {
                     case "max" -> maxFlows = l.integer("flows max", 1, MAX_TABLE);
                     case "per-source-rate" -> perSourceRate = l.integer("flows per-source-rate", 0, MAX_TABLE);
-                    default -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "per-source-burst" -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "reset-expired" -> {
+                        String side = l.keyword(
+                                "'inside', 'outside', 'both' or 'off' after 'flows reset-expired'",
+                                List.of("inside", "outside", "both", "off"));
+                        resetExpired = switch (side) {
+                            case "inside" -> Limits.RESET_INSIDE;
+                            case "outside" -> Limits.RESET_OUTSIDE;
+                            case "both" -> Limits.RESET_INSIDE | Limits.RESET_OUTSIDE;
+                            default -> 0;
+                        };
+                    }
+                    case "reset-rate" -> resetRate = l.integer("flows reset-rate", 1, MAX_TABLE);
+                    default -> resetBurst = l.integer("flows reset-burst", 1, MAX_TABLE);
                 }
             }
             case "timeout" -> {
@@ -610,6 +636,14 @@ public final class ConfigParser {
             case "data-source-port" ->
                 ftpStrictDataSourcePort = l.keyword("'any' or 'strict' after '" + ctx + "'", List.of("any", "strict"))
                         .equals("strict");
+            case "keepalive" -> {
+                if (l.peekIs("off")) {
+                    l.next(ctx);
+                    ftpKeepaliveMs = 0;
+                } else {
+                    ftpKeepaliveMs = l.duration(ctx);
+                }
+            }
             case "deny-command" -> {
                 List<String> cmds = new ArrayList<>();
                 do {

@@ -18,6 +18,9 @@ import java.util.List;
  * @param strictDataSourcePort an active-mode data connection (from the server) must come from port 20 or from the
  *     server's control port minus one ({@code ftp data-source-port strict}); by default any source port is accepted,
  *     as Linux's expectations wildcard it (pure-ftpd, for one, connects from port 2 over IPv6)
+ * @param keepaliveMs {@code ftp keepalive <duration>}: after this long without a segment on an established control
+ *     connection the gateway sends a TCP keepalive probe to both ends (RFC 9293 3.8.4), so that other stateful
+ *     devices on the path keep their state; 0 (the default, {@code off}) sends none
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -34,9 +37,10 @@ public record FtpConfig(
         boolean syntaxCheck,
         boolean maskSyst,
         List<String> denyCommands,
-        boolean strictDataSourcePort) {
+        boolean strictDataSourcePort,
+        long keepaliveMs) {
 
-    /** The settings without {@code ftp data-source-port} (any source port accepted). */
+    /** The settings without {@code ftp data-source-port} (any source port accepted) and without keepalive probes. */
     public FtpConfig(
             List<Integer> ports,
             boolean loose,
@@ -67,12 +71,16 @@ public record FtpConfig(
                 syntaxCheck,
                 maskSyst,
                 denyCommands,
-                false);
+                false,
+                0);
     }
 
     public FtpConfig {
         ports = List.copyOf(ports);
         denyCommands = List.copyOf(denyCommands);
+        if (keepaliveMs < 0) {
+            throw new IllegalArgumentException("ftp keepalive must not be negative, not " + keepaliveMs);
+        }
     }
 
     public static FtpConfig defaults() {

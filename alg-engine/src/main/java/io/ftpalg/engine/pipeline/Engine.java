@@ -5,14 +5,17 @@ import io.ftpalg.engine.codec.Decoder;
 import io.ftpalg.engine.codec.TcpHeader;
 import io.ftpalg.engine.config.Config;
 import io.ftpalg.engine.config.FtpConfig;
+import io.ftpalg.engine.config.MacAddress;
 import io.ftpalg.engine.config.Mode;
 import io.ftpalg.engine.expect.Expectation;
 import io.ftpalg.engine.expect.ExpectationTable;
 import io.ftpalg.engine.flow.Addresses;
 import io.ftpalg.engine.flow.FlowState;
 import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.flow.ResetResponder;
 import io.ftpalg.engine.flow.SourceBudget;
 import io.ftpalg.engine.flow.TcpTracker;
+import io.ftpalg.engine.ftp.ControlKeepalive;
 import io.ftpalg.engine.ftp.FtpControl;
 import io.ftpalg.engine.ftp.FtpEndpoint;
 import io.ftpalg.engine.ftp.FtpNegotiator;
@@ -80,6 +83,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final SeqAdjust seqAdjust;
     private final ExpectationTable expectations;
     private final FtpControl ftp;
+    private final ControlKeepalive keepalive;
+    private final ResetResponder resets;
 
     private final Expectation expectation = new Expectation();
     private final Expectation scratch = new Expectation();
@@ -89,7 +94,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /** The last drop reason, for callers that report per packet (replay). */
     private Counter lastDrop;
 
-    private long lastSweepMs = Long.MIN_VALUE;
+    /**
+     * Time of the last sweep. Not Long.MIN_VALUE: {@code now - Long.MIN_VALUE} overflows to a negative number for
+     * any positive clock, and the sweep would never run (flows would then expire only when a packet finds them).
+     */
+    private long lastSweepMs = Long.MIN_VALUE / 2;
+
     private long nowNanos;
 
     public Engine(Config config, EventSink events, int slotCapacity) {
@@ -109,6 +119,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.expectations =
                 new ExpectationTable(ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect());
         this.ftp = new FtpControl(sessions, seqAdjust, flows, ftpConfig, this, counters, events, slotCapacity);
+        this.keepalive = new ControlKeepalive(sessions, flows, ftpConfig.keepaliveMs());
+        this.resets = new ResetResponder(
+                config.limits(),
+                router ? macValue(config.inside().mac()) : -1,
+                router ? macValue(config.outside().mac()) : -1);
         this.onExpired = e -> {
             counters.inc(Counter.EXPECT_EXPIRED);
             reportExpectation("expired", e, "not used within ftp expect-timeout");
@@ -117,6 +132,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             counters.inc(Counter.EXPECT_REMOVED_WITH_CONTROL);
             reportExpectation("removed", e, "control connection ended");
         };
+    }
+
+    private static long macValue(MacAddress mac) {
+        return mac == null ? -1 : mac.value();
     }
 
     public Counters counters() {
@@ -210,7 +229,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int ref = flows.lookup(s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
         int flow;
         int dir;
-        if (ref != FlowTable.NONE && flows.deadline[ref >>> 1] - now <= 0) {
+        if (ref != FlowTable.NONE && flows.deadline[ref >>> 1] - now <= 0 && !keptAlive(ref >>> 1, now)) {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
@@ -225,6 +244,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         if (ref == FlowTable.NONE) {
             if (proto == 6 && !TcpTracker.opensFlow(s.tcpFlags)) {
+                if (resets.wants(s)) {
+                    resetUnknown(s, now);
+                }
                 return drop(Counter.DROP_TCP_NO_FLOW);
             }
             flow = createFlow(s, meta, now);
@@ -262,6 +284,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                         return HELD;
                     }
                     return drop(v);
+                }
+                if (keepalive.enabled()) {
+                    keepalive.record(s, flow, session, dir, now);
                 }
             }
         } else {
@@ -312,10 +337,26 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     /**
      * Where the engine's own frames go (router mode: ARP/neighbour answers and requests, ICMP time exceeded, a
-     * packet that waited for its next hop). Set once, before traffic.
+     * packet that waited for its next hop; both modes: resets for unknown flows, keepalive probes). Set once, before
+     * traffic.
      */
     public void setEmitter(Emitter emitter) {
         routerStage.setEmitter(emitter);
+        keepalive.setEmitter(emitter);
+        resets.setEmitter(emitter);
+    }
+
+    /**
+     * A TCP segment without a flow, on a side {@code flows reset-expired} covers: answered with a reset (rate
+     * limited) unless it belongs to a data connection an FTP negotiation expects (the gateway is about to admit
+     * that connection, a reset would kill it). Slow path: stray segments only.
+     */
+    private void resetUnknown(PacketSlot s, long now) {
+        if (expectations.exists(s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, FlowTable.NONE)) {
+            counters.inc(Counter.TCP_RESET_SKIPPED_EXPECTED);
+            return;
+        }
+        counters.inc(resets.respond(s, now));
     }
 
     private int drop(Counter reason) {
@@ -374,6 +415,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int flow = flows.allocate();
         if (flow == FlowTable.NONE) {
             int victim = flows.evictCandidate(now, true);
+            if (victim != FlowTable.NONE && flows.deadline[victim] - now <= 0 && keptAlive(victim, now)) {
+                victim = flows.evictCandidate(now, true); // one more look: the control connection stays
+                if (victim != FlowTable.NONE && flows.deadline[victim] - now <= 0 && keptAlive(victim, now)) {
+                    victim = FlowTable.NONE;
+                }
+            }
             if (victim == FlowTable.NONE) {
                 drop(Counter.DROP_FLOW_TABLE_FULL);
                 return -1;
@@ -413,7 +460,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         if (data) {
             word |= FlowState.FTP_DATA;
-            flows.parent[flow] = expectation.controlFlow;
+            flows.linkChild(flow, expectation.controlFlow);
         } else if (proto == 6 && (ftpConfig.isControlPort(s.dstPort) || ftpConfig.isControlPort(nat.replySport))) {
             int session = sessions.allocate(flow);
             if (session < 0) {
@@ -609,11 +656,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         lastSweepMs = now;
         for (int i = 0; i < SWEEP_FLOWS / FlowTable.EVICT_SCAN; i++) {
             int f = flows.evictCandidate(now, false);
-            if (f != FlowTable.NONE) {
+            if (f != FlowTable.NONE && !keptAlive(f, now)) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
         expectations.sweep(now, SWEEP_SESSIONS, scratch, onExpired);
+        if (keepalive.enabled()) {
+            counters.add(Counter.FTP_KEEPALIVE_PROBES, keepalive.sweep(now));
+        }
     }
 
     /**
@@ -632,11 +682,36 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;
         for (int f = 0; f < flows.capacity(); f++) {
-            if (flows.inUse(f) && flows.deadline[f] - nowMs <= 0) {
+            if (flows.inUse(f) && flows.deadline[f] - nowMs <= 0 && !keptAlive(f, nowMs)) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
         expectations.sweep(nowMs, sessions.capacity(), scratch, onExpired);
+    }
+
+    /**
+     * Scenario 5: an established FTP control connection whose idle time ran out while one of its data connections
+     * is still in the table is not expired; its deadline moves one idle timeout on, and it is looked at again then.
+     *
+     * <p>Why here, when a flow is about to expire, and not when a data segment refreshes its own deadline: this
+     * costs nothing per data packet (no store into the control connection's record, which sits on another cache
+     * line, on every segment of a bulk transfer); it runs only at the rare moments a control connection's deadline
+     * passes (the sweep, a lookup, an eviction: every path by which a flow can expire comes through here). The
+     * data connection's presence is read from {@link FlowTable#children}, which {@link FlowTable#remove} keeps
+     * exact. A consequence: the control connection lives until the last of its data connections has left the
+     * table (closed and timed out of TIME_WAIT, reset and out of CLOSE, expired or evicted), then at most one more
+     * idle timeout. A control connection that is closing (FIN or RST seen) is not held.
+     */
+    private boolean keptAlive(int flow, long now) {
+        int word = flows.state[flow];
+        if ((word & FlowState.FTP_CONTROL) == 0
+                || FlowState.tcp(word) != FlowState.TCP_ESTABLISHED
+                || flows.children[flow] == 0) {
+            return false;
+        }
+        flows.deadline[flow] = now + tcp.timeoutMs(word);
+        counters.inc(Counter.FTP_CONTROL_KEPT_ALIVE);
+        return true;
     }
 
     private void expire(int flow, Counter why) {

@@ -52,6 +52,15 @@ public enum Counter {
     DROP_WRONG_PORT(112, "drop-wrong-port"),
     PASS_ICMP_OTHER(113, "pass-icmp-other"),
     DROP_SOURCE_BUDGET(114, "drop-source-budget"),
+    /**
+     * A TCP segment (no SYN, no RST) of a flow the gateway does not know (expired or evicted) was answered with a
+     * RST to its sender ({@code flows reset-expired}); the segment itself is counted as {@code drop-tcp-no-flow}.
+     */
+    TCP_RESET_SENT(120, "tcp-reset-sent"),
+    /** Such a RST was not sent: the {@code flows reset-rate} token bucket was empty. */
+    TCP_RESET_RATE_LIMITED(121, "tcp-reset-rate-limited"),
+    /** Such a RST was not sent: the segment matches an expected FTP data connection. */
+    TCP_RESET_SKIPPED_EXPECTED(122, "tcp-reset-skipped-expected"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
@@ -116,6 +125,13 @@ public enum Counter {
      * holds {@code SeqAdjust.HISTORY} rewrites (more would merge sequence boundaries inside the segment itself).
      */
     FTP_REWRITE_NO_ROOM(332, "ftp-rewrite-no-room"),
+    /**
+     * A control connection reached its idle timeout while one of its data connections was still tracked: its
+     * deadline was extended instead of expiring it (scenario 5). Counted once per extension.
+     */
+    FTP_CONTROL_KEPT_ALIVE(340, "ftp-control-kept-alive"),
+    /** TCP keepalive probes the gateway sent on idle control connections ({@code ftp keepalive}), both ends. */
+    FTP_KEEPALIVE_PROBES(341, "ftp-keepalive-probes"),
 
     // ---- expectations (400..499) ----
     EXPECT_CREATED(400, "expect-created"),

@@ -38,6 +38,7 @@ class ConfigParserTest {
                 "2-server-dnat-passive.conf",
                 "3-firewall-bridge.conf",
                 "4-load-balancer.conf",
+                "5-6-keepalive-reset.conf",
                 "7-ftp-port-2121.conf",
                 "ipv6-static-nat.conf",
             })
@@ -248,6 +249,8 @@ class ConfigParserTest {
         assertTrue(c.ftp().maskSyst());
         assertEquals(List.of("SITE", "DELE"), c.ftp().denyCommands());
         assertEquals(new Limits(262_144, 50, 100), c.limits());
+        assertEquals(Limits.RESET_INSIDE, c.limits().resetExpired(), "reset-expired defaults to inside");
+        assertEquals(0, c.ftp().keepaliveMs(), "keepalive probes are off by default");
         ConfigException e = assertThrows(
                 ConfigException.class, () -> ConfigParser.parse(PORTS + "ftp deny-command SITE!\n", "x.conf"));
         assertTrue(
@@ -461,7 +464,15 @@ class ConfigParserTest {
                 bad("ftp data-source-port 20", 3, "unknown word '20', expected 'any' or 'strict'"),
                 bad("ftp data-source-port strict\nftp data-source-port any", 4, "duplicate 'ftp data-source-port'"),
                 // flows, timeouts
-                bad("flows 1000", 3, "expected 'max', 'per-source-rate' or 'per-source-burst' after 'flows'"),
+                bad(
+                        "flows 1000",
+                        3,
+                        "expected 'max', 'per-source-rate', 'per-source-burst', 'reset-expired', 'reset-rate' or"
+                                + " 'reset-burst' after 'flows'"),
+                bad("flows reset-expired sometimes", 3, "'inside', 'outside', 'both' or 'off'"),
+                bad("flows reset-rate 0", 3, "flows reset-rate: 0 is out of range 1.."),
+                bad("ftp keepalive 0s", 3, "ftp keepalive"),
+                bad("ftp keepalive soon", 3, "ftp keepalive"),
                 bad("flows max 0", 3, "flows max: 0 is out of range"),
                 bad("timeout tcp-establshed 1h", 3, "did you mean 'tcp-established'?"),
                 bad("timeout udp 10s\ntimeout udp 20s", 4, "duplicate 'timeout udp' (already given on line 3)"),
@@ -539,6 +550,37 @@ class ConfigParserTest {
     private static Arguments bad(String text, int line, String fragment) {
         String full = text.startsWith("!") ? text.substring(1) : PORTS + text + "\n";
         return Arguments.of(full, line, fragment);
+    }
+
+    @Test
+    void keepaliveAndResetExpiredSettings() throws Exception {
+        String[][] sides = {{"inside", "1"}, {"outside", "2"}, {"both", "3"}, {"off", "0"}};
+        for (String[] side : sides) {
+            Config c = ConfigParser.parse(PORTS + "flows reset-expired " + side[0] + "\n", "r.conf");
+            assertEquals(Integer.parseInt(side[1]), c.limits().resetExpired(), side[0]);
+        }
+        Config c = ConfigParser.parse(PORTS + """
+                ftp keepalive 60s
+                flows reset-rate 10
+                flows reset-burst 5
+                timeout tcp-established 3s
+                """, "k.conf");
+        assertEquals(60_000, c.ftp().keepaliveMs());
+        assertEquals(10, c.limits().resetRate());
+        assertEquals(5, c.limits().resetBurst());
+        assertEquals(3_000, c.timeouts().tcpEstablishedMs());
+        assertEquals(
+                0,
+                ConfigParser.parse(PORTS + "ftp keepalive off\n", "o.conf")
+                        .ftp()
+                        .keepaliveMs());
+    }
+
+    @Test
+    void rejectsKeepaliveTwice() {
+        assertThrows(
+                ConfigException.class,
+                () -> ConfigParser.parse(PORTS + "ftp keepalive 5s\nftp keepalive 6s\n", "t.conf"));
     }
 
     @ParameterizedTest(name = "[{index}] line {1}: {2}")

@@ -247,6 +247,67 @@ final class GoldenCases {
                             f.quit();
                         }),
                 new Case(
+                        "control-kept-alive",
+                        "Scenario 5: a 3 s control idle timeout and a 20 s active-mode download; the control"
+                                + " connection is kept while its data connection lives, keepalive probes (ftp keepalive"
+                                + " 2s) go to both ends and are answered, the 226 arrives, a second RETR works",
+                        SNAT + "timeout tcp-established 3s\nftp keepalive 2s\n",
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "192.0.2.10", IN),
+                                    net.host("server", "198.51.100.20", OUT));
+                            f.login(40010, "198.51.100.20", 21);
+                            f.command("PORT 192,0,2,10,195,80\r\n");
+                            f.reply("200 PORT command successful. Consider using PASV.\r\n");
+                            f.command("RETR big.bin\r\n");
+                            f.client.listen(50000);
+                            SimNet.Conn d = f.server.connect(20, "203.0.113.1", 50000);
+                            SimNet.Conn dc = f.client.lastAccepted(50000);
+                            f.reply("150 Opening BINARY mode data connection for big.bin (20000 bytes).\r\n");
+                            byte[] file = FtpDriver.data(20_000, 50);
+                            for (int i = 0; i < 20; i++) {
+                                net.advanceMillis(1000); // one 1000-byte chunk a second
+                                d.send(java.util.Arrays.copyOfRange(file, i * 1000, (i + 1) * 1000));
+                            }
+                            d.close();
+                            dc.close();
+                            f.expectSame("slow RETR", file, dc.receivedBytes());
+                            if (!f.reply("226 Transfer complete.\r\n").equals("226 Transfer complete.\r\n")) {
+                                net.errors.add("226 did not arrive");
+                            }
+                            if (f.c.keepalivesAnswered == 0 || f.s.keepalivesAnswered == 0) {
+                                net.errors.add("no keepalive probe reached both ends");
+                            }
+                            byte[] second = FtpDriver.data(2000, 51);
+                            f.expectSame("second RETR", second, f.activeRetr(false, 50001, second));
+                            f.quit();
+                        }),
+                new Case(
+                        "reset-expired",
+                        "Scenario 6: a connection through source NAT idles past a 10 s timeout; the inside"
+                                + " client's next segment is answered with a RST (flows reset-expired inside, the"
+                                + " default), the outside server's is dropped without one",
+                        SNAT + "timeout tcp-established 10s\n",
+                        net -> {
+                            SimNet.Host client = net.host("client", "192.0.2.10", IN);
+                            SimNet.Host server = net.host("server", "198.51.100.20", OUT);
+                            server.listen(80);
+                            SimNet.Conn c = client.connect(40020, "198.51.100.20", 80);
+                            SimNet.Conn s = server.lastAccepted(80);
+                            c.send("GET / HTTP/1.0\r\n\r\n");
+                            s.send("HTTP/1.0 200 OK\r\n\r\n");
+                            net.advanceMillis(15_000);
+                            s.send("late data from the server\r\n");
+                            c.send("late data from the client\r\n");
+                            if (!c.resetReceived) {
+                                net.errors.add("the inside client got no RST");
+                            }
+                            if (s.resetReceived) {
+                                net.errors.add("the outside server got a RST (reset-expired is inside only)");
+                            }
+                        }),
+                new Case(
                         "demo",
                         "The bundled demo: an inside client in active mode through source NAT, an outside"
                                 + " client in passive mode to the published inside server, and IPv6 EPRT",
