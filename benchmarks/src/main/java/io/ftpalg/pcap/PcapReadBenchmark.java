@@ -1,10 +1,6 @@
-package io.ftpalg.bench.pcap;
+package io.ftpalg.pcap;
 
 import io.ftpalg.bindings.pcap.NativePcapFileReader;
-import io.ftpalg.pcap.CaptureReader;
-import io.ftpalg.pcap.LinkType;
-import io.ftpalg.pcap.PcapRecord;
-import io.ftpalg.pcap.PcapWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
