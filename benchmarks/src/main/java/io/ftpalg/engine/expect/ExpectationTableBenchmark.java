@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The expectation table (Chronicle Map plus its on-heap key filter and session index) on its own, as the engine
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <pre>java -jar benchmarks/target/benchmarks.jar ExpectationTable -prof gc</pre>
  */
 @State(Scope.Thread)
+// Chronicle Map's query code is large and slow to compile: on a loaded 2-core machine 3 x 2 s of warm-up left the
+// measured iterations still falling from ~30 us to ~6 us per operation. Warm up longer.
+@Warmup(iterations = 10, time = 2)
 public class ExpectationTableBenchmark extends ChronicleForked {
     static final int BATCH = 256;
     static final long CLIENT = 0xC633_6407L; // 198.51.100.7
