@@ -1,6 +1,7 @@
 package io.ftpalg.engine.codec;
 
 import io.ftpalg.bench.ChronicleForked;
+import io.ftpalg.bench.Tcp;
 import io.ftpalg.engine.pipeline.PacketSlot;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.testing.PacketBuilder;
@@ -42,7 +43,7 @@ public class DecoderBenchmark extends ChronicleForked {
     public void setUp() {
         byte[] payload = new byte[64];
         for (int i = 0; i < FRAMES; i++) {
-            PacketBuilder b = PacketBuilder.ethernet("02:00:00:00:00:10", "02:00:00:00:00:01");
+            PacketBuilder b = PacketBuilder.ethernet(Tcp.CLIENT_MAC, Tcp.INSIDE_MAC);
             if (frame.equals("ipv4vlan")) {
                 b.vlan(100 + i);
             }
