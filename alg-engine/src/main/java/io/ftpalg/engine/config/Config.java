@@ -115,6 +115,8 @@ public record Config(
                 .append(ftp.maxExpect())
                 .append(" in all, timeout ")
                 .append(formatDuration(ftp.expectTimeoutMs()))
+                .append(", active data from ")
+                .append(ftp.strictDataSourcePort() ? "port 20 or control port - 1 only" : "any source port")
                 .append('\n');
         sb.append("  lines: max ")
                 .append(ftp.maxLine())

@@ -15,6 +15,9 @@ import java.util.List;
  * @param holdTimeoutMs how long a partial line is held
  * @param verifyChecksum drop control segments with a bad TCP checksum before parsing them
  * @param sessions concurrent FTP control connections tracked
+ * @param strictDataSourcePort an active-mode data connection (from the server) must come from port 20 or from the
+ *     server's control port minus one ({@code ftp data-source-port strict}); by default any source port is accepted,
+ *     as Linux's expectations wildcard it (pure-ftpd, for one, connects from port 2 over IPv6)
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -30,7 +33,42 @@ public record FtpConfig(
         boolean strict,
         boolean syntaxCheck,
         boolean maskSyst,
-        List<String> denyCommands) {
+        List<String> denyCommands,
+        boolean strictDataSourcePort) {
+
+    /** The settings without {@code ftp data-source-port} (any source port accepted). */
+    public FtpConfig(
+            List<Integer> ports,
+            boolean loose,
+            int minDataPort,
+            long expectTimeoutMs,
+            int maxExpectPerSession,
+            int maxExpect,
+            int maxLine,
+            long holdTimeoutMs,
+            boolean verifyChecksum,
+            int sessions,
+            boolean strict,
+            boolean syntaxCheck,
+            boolean maskSyst,
+            List<String> denyCommands) {
+        this(
+                ports,
+                loose,
+                minDataPort,
+                expectTimeoutMs,
+                maxExpectPerSession,
+                maxExpect,
+                maxLine,
+                holdTimeoutMs,
+                verifyChecksum,
+                sessions,
+                strict,
+                syntaxCheck,
+                maskSyst,
+                denyCommands,
+                false);
+    }
 
     public FtpConfig {
         ports = List.copyOf(ports);

@@ -219,7 +219,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (routerStage.echo(s)) {
                 return LOCAL;
             }
-            if (ingress == PacketSlot.PORT_INSIDE || nat.plan(s) != null) {
+            if (ingress == PacketSlot.PORT_INSIDE || nat.check(s) != null) {
                 return drop(Counter.DROP_TO_GATEWAY);
             }
         }
@@ -408,6 +408,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (nat.portRemapped) {
             counters.inc(Counter.NAT_PORT_REMAPPED);
         }
+        if (nat.balanced) {
+            counters.inc(Counter.NAT_BALANCED);
+        }
         if (data) {
             word |= FlowState.FTP_DATA;
             flows.parent[flow] = expectation.controlFlow;
@@ -430,19 +433,56 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /**
      * Sets the reply tuple of a data connection that an expectation admitted: destination to what the announcing
      * host listens on, source to the address that host knows its control peer by, source port kept if free.
+     *
+     * <p>Active mode (the data connection comes from the control connection's server): by RFC 959 convention the
+     * server connects from port 20, or from N-1 when its control port is N, and some client-side firewalls insist
+     * on it. Through NAT (a server behind dnat, static or a load balancer) that port is kept; N-1 is carried over
+     * to the outside control port (a server on 2121 published as 21 connects from 2120, which the client sees as
+     * 20). When another connection already holds that source port towards the same client address and port (two
+     * sessions' data connections from port 20 to one client endpoint), the port is remapped and counted: never
+     * two flows on one tuple. {@code ftp data-source-port strict} refuses an active data connection from any other
+     * port; by default any is accepted, like Linux (pure-ftpd connects from port 2 over IPv6).
      */
     private boolean admitExpected(PacketSlot s) {
         Expectation e = expectation;
-        boolean controlAlive = flows.inUse(e.controlFlow) && flows.generation[e.controlFlow] == e.controlGeneration;
+        int ctrl = e.controlFlow;
+        boolean controlAlive = flows.inUse(ctrl) && flows.generation[ctrl] == e.controlGeneration;
         if (!controlAlive || s.ingressPort != e.ingressPort) {
             reportExpectation("refused", e, controlAlive ? "arrived on the wrong port" : "control connection gone");
             return false;
         }
-        nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, s.srcPort);
-        boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo;
+        // The control connection's server as the data connection's side sees it: the reply tuple's source.
+        boolean fromServer =
+                flows.srcHi(ctrl, FlowTable.REPLY) == s.srcHi && flows.srcLo(ctrl, FlowTable.REPLY) == s.srcLo;
+        int serverControlPort = FlowTable.metaSrcPort(flows.meta(ctrl, FlowTable.REPLY));
+        boolean conventional = fromServer && s.srcPort > 0 && (s.srcPort == 20 || s.srcPort == serverControlPort - 1);
+        if (fromServer && !conventional && ftpConfig.strictDataSourcePort()) {
+            counters.inc(Counter.FTP_DATA_SOURCE_PORT_REFUSED);
+            if (events.enabled()) { // the reason is built only when someone listens (no garbage otherwise)
+                reportExpectation(
+                        "refused",
+                        e,
+                        "active data connection from source port " + s.srcPort + ", not 20 or "
+                                + (serverControlPort - 1) + " (ftp data-source-port strict)");
+            }
+            return false;
+        }
+        int sport = s.srcPort;
+        int outsideControlPort = FlowTable.metaDstPort(flows.meta(ctrl, FlowTable.ORIGINAL));
+        if (conventional && sport != 20 && outsideControlPort > 1) {
+            sport = outsideControlPort - 1; // N-1 as the client knows N
+        }
+        nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, sport);
+        boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo || sport != s.srcPort;
         if (!nat.resolveReplyPort(s.ipVersion, 6, remap, 1024, 65535)) {
             reportExpectation("refused", e, "no free source port for the translated data connection");
             return false;
+        }
+        if (conventional && remap) {
+            counters.inc(
+                    nat.replyDport == sport
+                            ? Counter.NAT_DATA_SOURCE_PORT_KEPT
+                            : Counter.NAT_DATA_SOURCE_PORT_REMAPPED);
         }
         counters.inc(Counter.EXPECT_USED);
         reportExpectation("used", e, null);
@@ -522,10 +562,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         boolean translated = e.dstHi != e.realDstHi || e.dstLo != e.realDstLo;
         if (translated) {
             // Prefer the same port, like Linux; step past ports another session already expects.
+            // Behind a load balancer this is where two pool members offering one client the same passive port
+            // are told apart: the key (client, virtual address, port) must name one server.
             for (int i = 0;
                     i < 64 && expectations.exists(v, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort, flow);
                     i++) {
                 e.dstPort = e.dstPort == 65535 ? ftpConfig.minDataPort() : e.dstPort + 1;
+            }
+            if (e.dstPort != e.realDstPort) {
+                counters.inc(Counter.NAT_EXPECT_PORT_SHIFTED);
             }
         }
         e.newSrcHi = flows.dstHi(flow, dir);

@@ -61,6 +61,22 @@ public enum Counter {
     NAT_ICMP_ERROR_TRANSLATED(204, "nat-icmp-error-translated"),
     DROP_ICMP_ERROR_NO_FLOW(205, "drop-icmp-error-no-flow"),
     DROP_ICMP_ERROR_MALFORMED(206, "drop-icmp-error-malformed"),
+    /** A new flow to a load-balanced virtual address (a dnat with a pool) was given a pool member. */
+    NAT_BALANCED(210, "nat-balanced"),
+    /** An active-mode data connection from port 20 or control port - 1 kept that convention through NAT. */
+    NAT_DATA_SOURCE_PORT_KEPT(211, "nat-data-source-port-kept"),
+    /**
+     * An active-mode data connection from port 20 or control port - 1 could not keep it (another connection of the
+     * same outside address already used it towards the same client address and port): remapped, never mis-mapped.
+     */
+    NAT_DATA_SOURCE_PORT_REMAPPED(212, "nat-data-source-port-remapped"),
+    /** {@code ftp data-source-port strict}: an active-mode data connection from another port matched no pinhole. */
+    FTP_DATA_SOURCE_PORT_REFUSED(213, "ftp-data-source-port-refused"),
+    /**
+     * A passive port was advertised shifted because another session already expected the same client on it (two
+     * pool members offering one client the same passive port): the 227/229 names the next free port.
+     */
+    NAT_EXPECT_PORT_SHIFTED(214, "nat-expect-port-shifted"),
 
     // ---- FTP control connections (300..399) ----
     FTP_CONTROL_FLOWS(300, "ftp-control-flows"),
