@@ -123,6 +123,11 @@ public record Config(
                 .append("; sessions ")
                 .append(ftp.sessions())
                 .append('\n');
+        if (ftp.detect().enabled()) {
+            sb.append("  detect FTP on other ports: ")
+                    .append(ftp.detect().describe())
+                    .append('\n');
+        }
         sb.append("flows: max ").append(limits.maxFlows()).append('\n');
         sb.append("timeouts:");
         long[] t = timeouts.toArray();

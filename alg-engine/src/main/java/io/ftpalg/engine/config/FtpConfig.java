@@ -15,6 +15,7 @@ import java.util.List;
  * @param holdTimeoutMs how long a partial line is held
  * @param verifyChecksum drop control segments with a bad TCP checksum before parsing them
  * @param sessions concurrent FTP control connections tracked
+ * @param detect server ports on which FTP is recognised from its first exchange ({@code ftp detect}), off by default
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -30,11 +31,49 @@ public record FtpConfig(
         boolean strict,
         boolean syntaxCheck,
         boolean maskSyst,
-        List<String> denyCommands) {
+        List<String> denyCommands,
+        FtpDetect detect) {
 
     public FtpConfig {
         ports = List.copyOf(ports);
         denyCommands = List.copyOf(denyCommands);
+        if (detect == null) {
+            detect = FtpDetect.OFF;
+        }
+    }
+
+    /** The settings without FTP detection on other ports ({@code ftp detect off}). */
+    public FtpConfig(
+            List<Integer> ports,
+            boolean loose,
+            int minDataPort,
+            long expectTimeoutMs,
+            int maxExpectPerSession,
+            int maxExpect,
+            int maxLine,
+            long holdTimeoutMs,
+            boolean verifyChecksum,
+            int sessions,
+            boolean strict,
+            boolean syntaxCheck,
+            boolean maskSyst,
+            List<String> denyCommands) {
+        this(
+                ports,
+                loose,
+                minDataPort,
+                expectTimeoutMs,
+                maxExpectPerSession,
+                maxExpect,
+                maxLine,
+                holdTimeoutMs,
+                verifyChecksum,
+                sessions,
+                strict,
+                syntaxCheck,
+                maskSyst,
+                denyCommands,
+                FtpDetect.OFF);
     }
 
     public static FtpConfig defaults() {
