@@ -2,16 +2,24 @@ package io.ftpalg.engine.ftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ftpalg.engine.codec.Decoder;
+import io.ftpalg.engine.codec.TcpHeader;
 import io.ftpalg.engine.config.ConfigParser;
 import io.ftpalg.engine.flow.FlowState;
+import io.ftpalg.engine.flow.FlowTable;
 import io.ftpalg.engine.pipeline.PacketSlot;
 import io.ftpalg.engine.stats.Counter;
+import io.ftpalg.engine.testing.Frames;
+import io.ftpalg.engine.testing.PacketBuilder;
 import io.ftpalg.engine.testing.SimNet;
 import io.ftpalg.engine.testing.SimNet.Conn;
 import io.ftpalg.engine.testing.SimNet.Host;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -149,5 +157,51 @@ class FtpDetectorTest {
             assertNull(net.errors.isEmpty() ? null : net.errors, name);
             assertEquals(0, k.get(Counter.EXPECT_CREATED), name);
         }
+    }
+
+    /** The detector on its own, over decoded segments: a whole first exchange per flow, with no allocation. */
+    @Test
+    void inspectsWithoutAllocating() throws Exception {
+        FtpDetector d = new FtpDetector(ConfigParser.parse(CONFIG, "test").ftp(), 64);
+        PacketSlot[] exchange = {
+            slot(PacketBuilder.ethernet().ipv4("192.0.2.10", "198.51.100.20").tcp(40000, 2222, 1000, 0, TcpHeader.SYN)),
+            slot(PacketBuilder.ethernet()
+                    .ipv4("198.51.100.20", "192.0.2.10")
+                    .tcp(2222, 40000, 7000, 1001, TcpHeader.SYN | TcpHeader.ACK)),
+            slot(PacketBuilder.ethernet()
+                    .ipv4("198.51.100.20", "192.0.2.10")
+                    .tcp(2222, 40000, 7001, 1001, TcpHeader.ACK | TcpHeader.PSH)
+                    .payload("220-Welcome\r\n220 ready\r\n")),
+            slot(PacketBuilder.ethernet()
+                    .ipv4("192.0.2.10", "198.51.100.20")
+                    .tcp(40000, 2222, 1001, 7026, TcpHeader.ACK | TcpHeader.PSH)
+                    .payload("USER anonymous\r\n")),
+        };
+        int[] dirs = {FlowTable.ORIGINAL, FlowTable.REPLY, FlowTable.REPLY, FlowTable.ORIGINAL};
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long attached = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                int flow = i & 63;
+                d.start(flow);
+                for (int k = 0; k < exchange.length; k++) {
+                    if (d.inspect(exchange[k], flow, dirs[k]) == Counter.FTP_DETECT_ATTACHED) {
+                        attached++;
+                    }
+                }
+            }
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) {
+                assertTrue(allocated < 4096, allocated + " bytes allocated by 100k first exchanges");
+            }
+        }
+        assertEquals(200_000, attached);
+    }
+
+    private static PacketSlot slot(PacketBuilder b) {
+        PacketSlot s = Frames.slot(b.build());
+        assertNull(new Decoder().decode(s));
+        return s;
     }
 }
