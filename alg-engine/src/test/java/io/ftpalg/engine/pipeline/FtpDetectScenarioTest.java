@@ -13,6 +13,7 @@ import io.ftpalg.engine.testing.FtpDriver;
 import io.ftpalg.engine.testing.SimNet;
 import io.ftpalg.engine.testing.SimNet.Conn;
 import io.ftpalg.engine.testing.SimNet.Host;
+import io.ftpalg.engine.testing.Wire;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -313,6 +314,48 @@ class FtpDetectScenarioTest {
             assertEquals(1, k.get(Counter.FTP_DETECT_INSPECTED));
             assertEquals(1, k.get(Counter.FTP_DETECT_ATTACHED));
             assertEquals(List.of(), net.errors);
+        }
+    }
+
+    /**
+     * The hand-over from detection to FtpControl at every split: a multi-line greeting cut at several places, then
+     * the client's first command and a PORT cut at every byte (inside the first line, where detection attaches
+     * mid-line, at its end, inside the PORT, where FtpControl holds it). The PORT is rewritten every time, once,
+     * with consistent sequence numbers afterwards.
+     */
+    @org.junit.jupiter.api.Test
+    void firstCommandAndPortSplitAnywhere() throws Exception {
+        String greeting = "220-hello\r\n220 ready\r\n";
+        try (SimNet net = new SimNet(config(SNAT + ON))) {
+            Host client = net.host("client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host server = net.host("server", "198.51.100.20", PacketSlot.PORT_OUTSIDE);
+            server.listen(2222);
+            int n = 0;
+            for (int g : new int[] {1, 3, 4, 10, 11, 12, greeting.length() - 1}) {
+                String port = "PORT " + Wire.portArgs("192.0.2.10", 50000 + n) + "\r\n";
+                String cmd = "USER x\r\n" + port;
+                for (int k = 1; k < cmd.length(); k++, n++) {
+                    port = "PORT " + Wire.portArgs("192.0.2.10", 50000 + n) + "\r\n";
+                    cmd = "USER x\r\n" + port;
+                    Conn c = client.connect(30000 + n, "198.51.100.20", 2222);
+                    Conn s = server.lastAccepted(2222);
+                    s.sendPieces(greeting.substring(0, g), greeting.substring(g));
+                    assertEquals(greeting, c.take());
+                    c.sendPieces(cmd.substring(0, k), cmd.substring(k));
+                    String want = "USER x\r\nPORT " + Wire.portArgs("203.0.113.1", 50000 + n) + "\r\n";
+                    assertEquals(want, s.take(), "greeting cut " + g + ", command cut " + k);
+                    s.send("200 PORT command successful.\r\n");
+                    assertEquals("200 PORT command successful.\r\n", c.take());
+                    c.send("NOOP\r\n");
+                    assertEquals("NOOP\r\n", s.take());
+                    assertTrue(c.allAcked() && s.allAcked(), "greeting cut " + g + ", command cut " + k);
+                }
+            }
+            assertEquals(List.of(), net.errors);
+            Counters k = net.engine.counters();
+            assertEquals(n, k.get(Counter.FTP_DETECT_ATTACHED));
+            assertEquals(n, k.get(Counter.EXPECT_CREATED));
+            assertEquals(n, k.get(Counter.FTP_REWRITES));
         }
     }
 }
