@@ -453,7 +453,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (v != Counter.FTP_DETECT_ATTACHED) {
             flows.state[flow] = word | FlowState.NOT_FTP;
             counters.inc(v);
-            notice(flow, "not-ftp-detected", v.label + ": connection left alone, never read as FTP");
+            if (events.enabled()) {
+                notice(flow, "not-ftp-detected", v.label + ": connection left alone, never read as FTP");
+            }
             return -1;
         }
         int session = sessions.allocate(flow);

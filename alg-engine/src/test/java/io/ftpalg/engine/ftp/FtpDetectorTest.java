@@ -180,7 +180,10 @@ class FtpDetectorTest {
         int[] dirs = {FlowTable.ORIGINAL, FlowTable.REPLY, FlowTable.REPLY, FlowTable.ORIGINAL};
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long attached = 0;
-        for (int round = 0; round < 2; round++) {
+        long least = Long.MAX_VALUE;
+        // Warm-up rounds first (JIT, class loading, the test run's instrumentation), then the least of three
+        // measured rounds: one allocation per exchange would be megabytes in every round.
+        for (int round = 0; round < 6; round++) {
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 100_000; i++) {
                 int flow = i & 63;
@@ -192,11 +195,12 @@ class FtpDetectorTest {
                 }
             }
             long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-            if (round == 1) {
-                assertTrue(allocated < 4096, allocated + " bytes allocated by 100k first exchanges");
+            if (round >= 3) {
+                least = Math.min(least, allocated);
             }
         }
-        assertEquals(200_000, attached);
+        assertTrue(least < 4096, least + " bytes allocated by 100k first exchanges");
+        assertEquals(600_000, attached);
     }
 
     private static PacketSlot slot(PacketBuilder b) {
