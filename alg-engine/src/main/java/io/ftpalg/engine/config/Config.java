@@ -128,6 +128,11 @@ public record Config(
         sb.append("  keepalive probes: ")
                 .append(ftp.keepaliveMs() > 0 ? "every " + formatDuration(ftp.keepaliveMs()) + " idle" : "off")
                 .append('\n');
+        if (ftp.detect().enabled()) {
+            sb.append("  detect FTP on other ports: ")
+                    .append(ftp.detect().describe())
+                    .append('\n');
+        }
         int r = limits.resetExpired();
         sb.append("flows: max ")
                 .append(limits.maxFlows())

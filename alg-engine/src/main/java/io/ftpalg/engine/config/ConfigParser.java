@@ -40,6 +40,7 @@ import java.util.Map;
  * ftp mask-syst yes|no
  * ftp data-source-port any|strict
  * ftp deny-command &lt;CMD&gt; [&lt;CMD&gt;...]
+ * ftp detect off|any|ports &lt;p&gt;[-&lt;q&gt;]...
  * flows per-source-rate &lt;n&gt;
  * flows per-source-burst &lt;n&gt;
  * flows max &lt;n&gt;
@@ -70,7 +71,8 @@ public final class ConfigParser {
             "mask-syst",
             "deny-command",
             "data-source-port",
-            "keepalive");
+            "keepalive",
+            "detect");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -115,6 +117,7 @@ public final class ConfigParser {
     private List<String> ftpDenyCommands = List.of();
     private boolean ftpStrictDataSourcePort;
     private long ftpKeepaliveMs = 0;
+    private FtpDetect ftpDetect = FtpDetect.OFF;
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
     private List<Integer> inboundPorts = List.of();
@@ -186,7 +189,8 @@ public final class ConfigParser {
                     ftpMaskSyst,
                     ftpDenyCommands,
                     ftpStrictDataSourcePort,
-                    ftpKeepaliveMs);
+                    ftpKeepaliveMs,
+                    ftpDetect);
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
@@ -659,7 +663,32 @@ public final class ConfigParser {
                 } while (!l.atEnd());
                 ftpDenyCommands = cmds;
             }
+            case "detect" -> ftpDetect = detect(l, ctx);
             default -> throw new AssertionError(s);
+        }
+    }
+
+    /** {@code off}, {@code any}, or {@code ports} followed by ports and lo-hi ranges (no overlaps). */
+    private static FtpDetect detect(Line l, String ctx) throws ConfigException {
+        String w = l.keyword("'off', 'any' or 'ports' after '" + ctx + "'", List.of("off", "any", "ports"));
+        switch (w) {
+            case "off":
+                return FtpDetect.OFF;
+            case "any":
+                return FtpDetect.ANY;
+            default:
+                List<FtpDetect.Range> ranges = new ArrayList<>();
+                do {
+                    int[] r = l.portRange(ctx + " ports");
+                    for (FtpDetect.Range o : ranges) {
+                        if (r[0] <= o.hi() && o.lo() <= r[1]) {
+                            throw l.error(ctx + " ports: " + (r[0] == r[1] ? r[0] + "" : r[0] + "-" + r[1])
+                                    + " overlaps " + o);
+                        }
+                    }
+                    ranges.add(new FtpDetect.Range(r[0], r[1]));
+                } while (!l.atEnd());
+                return new FtpDetect(ranges);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
  * @param keepaliveMs {@code ftp keepalive <duration>}: after this long without a segment on an established control
  *     connection the gateway sends a TCP keepalive probe to both ends (RFC 9293 3.8.4), so that other stateful
  *     devices on the path keep their state; 0 (the default, {@code off}) sends none
+ * @param detect server ports on which FTP is recognised from its first exchange ({@code ftp detect}), off by default
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -38,9 +39,10 @@ public record FtpConfig(
         boolean maskSyst,
         List<String> denyCommands,
         boolean strictDataSourcePort,
-        long keepaliveMs) {
+        long keepaliveMs,
+        FtpDetect detect) {
 
-    /** The settings without {@code ftp data-source-port} (any source port accepted) and without keepalive probes. */
+    /** The settings without {@code ftp data-source-port} (any source port accepted) without keepalive probes and without FTP detection on other ports. */
     public FtpConfig(
             List<Integer> ports,
             boolean loose,
@@ -72,7 +74,8 @@ public record FtpConfig(
                 maskSyst,
                 denyCommands,
                 false,
-                0);
+                0,
+                FtpDetect.OFF);
     }
 
     public FtpConfig {
@@ -80,6 +83,9 @@ public record FtpConfig(
         denyCommands = List.copyOf(denyCommands);
         if (keepaliveMs < 0) {
             throw new IllegalArgumentException("ftp keepalive must not be negative, not " + keepaliveMs);
+        }
+        if (detect == null) {
+            detect = FtpDetect.OFF;
         }
     }
 

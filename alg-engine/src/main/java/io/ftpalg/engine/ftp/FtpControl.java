@@ -454,7 +454,7 @@ public final class FtpControl {
             int to,
             boolean crlf,
             long nowMs) {
-        if (config.syntaxCheck() && !validSyntax(dir, lane, from, to)) {
+        if (syntaxChecked(session) && !validSyntax(dir, lane, from, to)) {
             markNotFtp(s, flow, dir, session, work, from, to);
             return;
         }
@@ -730,7 +730,7 @@ public final class FtpControl {
      * header past the check).
      */
     private void judgePrefix(PacketSlot s, int flow, int dir, int session, int lane, boolean complete) {
-        if (!config.syntaxCheck()) {
+        if (!syntaxChecked(session)) {
             sessions.prefixChecked[lane] = true;
             return;
         }
@@ -749,6 +749,11 @@ public final class FtpControl {
         if (r == SYNTAX_BAD) {
             markNotFtp(s, flow, dir, session, sessions.prefix, base, to);
         }
+    }
+
+    /** {@code ftp syntax-check}, always on for a connection attached by FTP detection on another port. */
+    private boolean syntaxChecked(int session) {
+        return config.syntaxCheck() || (sessions.flags[session] & FtpSessions.F_DETECTED) != 0;
     }
 
     private void markNotFtp(PacketSlot s, int flow, int dir, int session, byte[] b, int from, int to) {

@@ -22,6 +22,11 @@ public final class FtpSessions {
     static final int F_EPSV_PENDING = 8;
     /** The connection does not speak FTP (a line broke the syntax): nothing more is parsed. */
     static final int F_NOT_FTP = 16;
+    /**
+     * Attached by {@link FtpDetector} on a port that is not an ftp port: its lines are always syntax-checked,
+     * whatever {@code ftp syntax-check} says.
+     */
+    static final int F_DETECTED = 32;
 
     final int capacity;
     final int maxLine;

@@ -17,6 +17,7 @@ import io.ftpalg.engine.flow.SourceBudget;
 import io.ftpalg.engine.flow.TcpTracker;
 import io.ftpalg.engine.ftp.ControlKeepalive;
 import io.ftpalg.engine.ftp.FtpControl;
+import io.ftpalg.engine.ftp.FtpDetector;
 import io.ftpalg.engine.ftp.FtpEndpoint;
 import io.ftpalg.engine.ftp.FtpNegotiator;
 import io.ftpalg.engine.ftp.FtpSessions;
@@ -85,6 +86,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final FtpControl ftp;
     private final ControlKeepalive keepalive;
     private final ResetResponder resets;
+    /** FTP recognised on other ports ({@code ftp detect}); null when off. */
+    private final FtpDetector detector;
 
     private final Expectation expectation = new Expectation();
     private final Expectation scratch = new Expectation();
@@ -124,6 +127,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 config.limits(),
                 router ? macValue(config.inside().mac()) : -1,
                 router ? macValue(config.outside().mac()) : -1);
+        this.detector = ftpConfig.detect().enabled() ? new FtpDetector(ftpConfig, flows.capacity()) : null;
         this.onExpired = e -> {
             counters.inc(Counter.EXPECT_EXPIRED);
             reportExpectation("expired", e, "not used within ftp expect-timeout");
@@ -277,6 +281,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             flows.state[flow] = word;
             flows.deadline[flow] = now + tcp.timeoutMs(word);
             int session = flows.session[flow];
+            if (session < 0 && (word & FlowState.FTP_DETECT) != 0) {
+                session = detect(s, flow, dir);
+            }
             if (session >= 0) {
                 Counter v = ftp.process(s, flow, dir, session, now);
                 if (v != null) {
@@ -472,9 +479,52 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 word |= FlowState.FTP_CONTROL;
                 counters.inc(Counter.FTP_CONTROL_FLOWS);
             }
+        } else if (proto == 6 && detector != null && (detector.covers(s.dstPort) || detector.covers(nat.replySport))) {
+            // Not an ftp port: FTP only if the first exchange proves it (FtpDetector).
+            word |= FlowState.FTP_DETECT;
+            detector.start(flow);
+            counters.inc(Counter.FTP_DETECT_INSPECTED);
         }
         flows.state[flow] = word;
         return flow;
+    }
+
+    /**
+     * One segment of a connection whose first exchange is being inspected: attaches an FTP session when the
+     * detector recognises FTP (the same segment then goes to FtpControl), or marks the connection not FTP for
+     * good. Returns the session, or -1.
+     */
+    private int detect(PacketSlot s, int flow, int dir) {
+        Counter v = detector.inspect(s, flow, dir);
+        if (v == null) {
+            return -1;
+        }
+        int word = flows.state[flow] & ~FlowState.FTP_DETECT;
+        if (v != Counter.FTP_DETECT_ATTACHED) {
+            flows.state[flow] = word | FlowState.NOT_FTP;
+            counters.inc(v);
+            if (events.enabled()) {
+                notice(flow, "not-ftp-detected", v.label + ": connection left alone, never read as FTP");
+            }
+            return -1;
+        }
+        int session = sessions.allocate(flow);
+        if (session < 0) {
+            // Left alone like an ftp-port connection that finds no session: forwarded, never read.
+            flows.state[flow] = word | FlowState.NOT_FTP;
+            counters.inc(Counter.FTP_SESSIONS_EXHAUSTED);
+            notice(flow, "ftp-detected", "FTP recognised but all ftp sessions are in use: not attached");
+            return -1;
+        }
+        flows.session[flow] = session;
+        seqAdjust.reset(session * 2);
+        seqAdjust.reset(session * 2 + 1);
+        detector.attach(sessions, session, flow);
+        flows.state[flow] = word | FlowState.FTP_CONTROL;
+        counters.inc(Counter.FTP_CONTROL_FLOWS);
+        counters.inc(Counter.FTP_DETECT_ATTACHED);
+        notice(flow, "ftp-detected", "220 greeting and FTP first command seen: attached as an FTP control connection");
+        return session;
     }
 
     /**

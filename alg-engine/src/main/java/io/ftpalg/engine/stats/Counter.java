@@ -133,6 +133,23 @@ public enum Counter {
     /** TCP keepalive probes the gateway sent on idle control connections ({@code ftp keepalive}), both ends. */
     FTP_KEEPALIVE_PROBES(341, "ftp-keepalive-probes"),
 
+    // ---- FTP recognised on any port, 'ftp detect' (350..359) ----
+    /** New TCP connections to a detect port whose first exchange is inspected. */
+    FTP_DETECT_INSPECTED(350, "ftp-detect-inspected"),
+    /** Connections recognised as FTP (220 greeting, then a known first command) and attached as control flows. */
+    FTP_DETECT_ATTACHED(351, "ftp-detect-attached"),
+    /** Not FTP: the server's first bytes are not a well-formed 220 greeting, or it spoke again before the client. */
+    FTP_DETECT_NOT_FTP_GREETING(352, "ftp-detect-not-ftp-greeting"),
+    /** Not FTP: the client sent bytes before the server's greeting was complete (HTTP, TLS, SSH clients...). */
+    FTP_DETECT_NOT_FTP_CLIENT_FIRST(353, "ftp-detect-not-ftp-client-first"),
+    /** Not FTP: the client's first line is not one of the first commands FTP clients send (EHLO, GET, ...). */
+    FTP_DETECT_NOT_FTP_COMMAND(354, "ftp-detect-not-ftp-command"),
+    /**
+     * Not inspected to the end: the first bytes of a direction could not be seen in order (a gap, data on a SYN),
+     * or the connection closed first. Treated as not FTP.
+     */
+    FTP_DETECT_UNDECIDED(355, "ftp-detect-undecided"),
+
     // ---- expectations (400..499) ----
     EXPECT_CREATED(400, "expect-created"),
     EXPECT_USED(401, "expect-used"),

@@ -40,6 +40,7 @@ class ConfigParserTest {
                 "4-load-balancer.conf",
                 "5-6-keepalive-reset.conf",
                 "7-ftp-port-2121.conf",
+                "7-ftp-detect-any-port.conf",
                 "ipv6-static-nat.conf",
             })
     void everyExampleParsesAndDescribes(String name) throws Exception {
@@ -258,6 +259,29 @@ class ConfigParserTest {
     }
 
     @Test
+    void ftpDetect() throws Exception {
+        assertEquals(FtpDetect.OFF, ConfigParser.parse(PORTS, "d.conf").ftp().detect(), "off by default");
+        assertFalse(ConfigParser.parse(PORTS + "ftp detect off\n", "d.conf")
+                .ftp()
+                .detect()
+                .enabled());
+        FtpDetect any =
+                ConfigParser.parse(PORTS + "ftp detect any\n", "d.conf").ftp().detect();
+        assertEquals(FtpDetect.ANY, any);
+        assertTrue(any.covers(1) && any.covers(2222) && any.covers(65535));
+        Config c = ConfigParser.parse(PORTS + "ftp detect ports 2222 40000-40100\n", "d.conf");
+        FtpDetect d = c.ftp().detect();
+        assertEquals(List.of(new FtpDetect.Range(2222, 2222), new FtpDetect.Range(40000, 40100)), d.ranges());
+        assertTrue(d.covers(2222) && d.covers(40000) && d.covers(40021) && d.covers(40100));
+        assertFalse(d.covers(2221) || d.covers(2223) || d.covers(39999) || d.covers(40101) || d.covers(21));
+        assertEquals("ports 2222 40000-40100", d.describe());
+        assertTrue(c.describe().contains("detect FTP on other ports: ports 2222 40000-40100"), c.describe());
+        Config e = example("7-ftp-detect-any-port.conf");
+        assertEquals(List.of(21), e.ftp().ports());
+        assertTrue(e.ftp().detect().covers(2222) && e.ftp().detect().covers(40021));
+    }
+
+    @Test
     void liveSettings() throws Exception {
         Config c = ConfigParser.parse("""
                 port inside interface gin mac 02:00:00:00:00:01
@@ -309,6 +333,15 @@ class ConfigParserTest {
                 bad("mode", 3, "expected 'router' or 'bridge' after 'mode', found end of line"),
                 bad("mode router bridge", 3, "unexpected 'bridge' after 'mode router'"),
                 bad("mode router\nmode bridge", 4, "duplicate 'mode' (already given on line 3)"),
+                // ftp detect
+                bad("ftp detect", 3, "expected 'off', 'any' or 'ports' after 'ftp detect', found end of line"),
+                bad("ftp detect on", 3, "unknown word 'on', expected 'off', 'any' or 'ports'"),
+                bad("ftp detect any 2222", 3, "unexpected '2222'"),
+                bad("ftp detect ports", 3, "a port or port range"),
+                bad("ftp detect ports 0", 3, "ftp detect ports"),
+                bad("ftp detect ports 2000-1000", 3, "reversed"),
+                bad("ftp detect ports 2000-3000 2500", 3, "ftp detect ports: 2500 overlaps 2000-3000"),
+                bad("ftp detect any\nftp detect off", 4, "duplicate 'ftp detect' (already given on line 3)"),
                 // Ports
                 bad("!port inside match pcapng-interface 0\n", 1, "missing required 'port outside'"),
                 bad("!\n\nport outside match pcapng-interface 0\n", 3, "missing required 'port inside'"),

@@ -202,6 +202,60 @@ final class GoldenCases {
                             f.quit();
                         }),
                 new Case(
+                        "anyport-detected",
+                        "Scenario 7, FTP on any port: only port 21 configured, 'ftp detect any'; FTP on port"
+                                + " 2222 is recognised from its 220 greeting and first command (USER), then PORT and"
+                                + " 227 are rewritten through source NAT",
+                        SNAT + "ftp ports 21\nftp detect any\n",
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "192.0.2.10", IN),
+                                    net.host("server", "198.51.100.20", OUT));
+                            f.login(40008, "198.51.100.20", 2222);
+                            byte[] file = FtpDriver.data(1400, 32);
+                            f.expectSame("RETR", file, f.activeRetr(false, 50050, file));
+                            f.expectSame("STOR", file, f.passiveStor(false, 30070, null, file));
+                            f.quit();
+                        }),
+                new Case(
+                        "anyport-smtp-ignored",
+                        "Scenario 7, FTP on any port: an SMTP-like dialogue on port 2222 (220 greeting, then"
+                                + " EHLO) is not FTP: its later PORT-looking line and 227-looking reply pass"
+                                + " unmodified and open nothing",
+                        SNAT + "ftp ports 21\nftp detect any\n",
+                        net -> {
+                            Host client = net.host("client", "192.0.2.10", IN);
+                            Host server = net.host("server", "198.51.100.20", OUT);
+                            server.listen(2222);
+                            var c = client.connect(40009, "198.51.100.20", 2222);
+                            var s = server.lastAccepted(2222);
+                            String[] lines = {
+                                "S220 mail.example ESMTP\r\n",
+                                "CEHLO client.example\r\n",
+                                "S250 mail.example\r\n",
+                                "CPORT 192,0,2,10,195,80\r\n",
+                                "S227 Entering Passive Mode (192,0,2,10,195,81)\r\n",
+                                "CQUIT\r\n",
+                                "S221 Bye\r\n"
+                            };
+                            for (String l : lines) {
+                                var from = l.charAt(0) == 'S' ? s : c;
+                                var to = l.charAt(0) == 'S' ? c : s;
+                                from.send(l.substring(1));
+                                if (!to.take().equals(l.substring(1))) {
+                                    net.errors.add("not-FTP bytes were modified: " + l.substring(1));
+                                }
+                            }
+                            client.listen(50000);
+                            server.connect(20, "203.0.113.1", 50000);
+                            if (!client.accepted(50000).isEmpty()) {
+                                net.errors.add("a PORT-looking line in a non-FTP connection opened a pinhole");
+                            }
+                            c.close();
+                            s.close();
+                        }),
+                new Case(
                         "split-commands-v4",
                         "A PORT split over three segments and a 227 split over two, through"
                                 + " source NAT: held, completed, rewritten across the segment boundary",
