@@ -210,7 +210,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int ref = flows.lookup(s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
         int flow;
         int dir;
-        if (ref != FlowTable.NONE && flows.deadline[ref >>> 1] - now <= 0) {
+        if (ref != FlowTable.NONE && flows.deadline(ref >>> 1) - now <= 0) {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
@@ -236,13 +236,13 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             flow = ref >>> 1;
             dir = ref & 1;
             int expectedIngress =
-                    dir == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+                    dir == FlowTable.ORIGINAL ? flows.originPort(flow) : otherPort(flows.originPort(flow));
             if (ingress != expectedIngress) {
                 return drop(Counter.DROP_WRONG_PORT);
             }
         }
 
-        int word = flows.state[flow];
+        int word = flows.state(flow);
         if (proto == 6) {
             int next = tcp.update(word, dir, s.tcpFlags);
             if (next == TcpTracker.INVALID) {
@@ -252,9 +252,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 counters.inc(Counter.TCP_RESET_SEEN);
             }
             word = next;
-            flows.state[flow] = word;
-            flows.deadline[flow] = now + tcp.timeoutMs(word);
-            int session = flows.session[flow];
+            flows.state(flow, word);
+            flows.deadline(flow, now + tcp.timeoutMs(word));
+            int session = flows.session(flow);
             if (session >= 0) {
                 Counter v = ftp.process(s, flow, dir, session, now);
                 if (v != null) {
@@ -267,9 +267,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         } else {
             if (dir == FlowTable.REPLY) {
                 word |= FlowState.REPLY_SEEN | FlowState.ASSURED;
-                flows.state[flow] = word;
+                flows.state(flow, word);
             }
-            flows.deadline[flow] = now + genericTimeout(proto, word);
+            flows.deadline(flow, now + genericTimeout(proto, word));
         }
         return finish(s, flow, dir);
     }
@@ -280,7 +280,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         long m = flows.meta(flow, other);
         HeaderRewriter.setSource(s, flows.dstHi(flow, other), flows.dstLo(flow, other), FlowTable.metaDstPort(m));
         HeaderRewriter.setDestination(s, flows.srcHi(flow, other), flows.srcLo(flow, other), FlowTable.metaSrcPort(m));
-        int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort[flow]) : flows.originPort[flow];
+        int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort(flow)) : flows.originPort(flow);
         return finishUntracked(s, otherPort(egress));
     }
 
@@ -378,7 +378,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 drop(Counter.DROP_FLOW_TABLE_FULL);
                 return -1;
             }
-            expire(victim, flows.deadline[victim] - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
+            expire(victim, flows.deadline(victim) - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
             flow = flows.allocate();
         }
         flows.setTuple(flow, FlowTable.ORIGINAL, s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
@@ -396,7 +396,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 nat.replyDstLo,
                 FlowTable.meta(s.ipVersion, proto, rs, rd));
         flows.insert(flow);
-        flows.originPort[flow] = (byte) s.ingressPort;
+        flows.originPort(flow, (byte) s.ingressPort);
         int word = FlowState.LIVE | (proto == 6 ? FlowState.TCP_NONE : FlowState.GENERIC);
         counters.inc(Counter.FLOW_CREATED);
         if (nat.sourceMapped) {
@@ -416,14 +416,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (session < 0) {
                 counters.inc(Counter.FTP_SESSIONS_EXHAUSTED);
             } else {
-                flows.session[flow] = session;
+                flows.session(flow, session);
                 seqAdjust.reset(session * 2);
                 seqAdjust.reset(session * 2 + 1);
                 word |= FlowState.FTP_CONTROL;
                 counters.inc(Counter.FTP_CONTROL_FLOWS);
             }
         }
-        flows.state[flow] = word;
+        flows.state(flow, word);
         return flow;
     }
 
@@ -530,10 +530,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         e.newSrcHi = flows.dstHi(flow, dir);
         e.newSrcLo = flows.dstLo(flow, dir);
-        e.ingressPort = other == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+        e.ingressPort = other == FlowTable.ORIGINAL ? flows.originPort(flow) : otherPort(flows.originPort(flow));
         e.controlFlow = flow;
         e.controlGeneration = flows.generation[flow];
-        e.session = flows.session[flow];
+        e.session = flows.session(flow);
         e.createdMs = nowMs;
         e.deadlineMs = nowMs + ftpConfig.expectTimeoutMs();
         int r = expectations.create(e, scratch);
@@ -587,7 +587,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;
         for (int f = 0; f < flows.capacity(); f++) {
-            if (flows.inUse(f) && flows.deadline[f] - nowMs <= 0) {
+            if (flows.inUse(f) && flows.deadline(f) - nowMs <= 0) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
@@ -596,7 +596,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private void expire(int flow, Counter why) {
         counters.inc(why);
-        int session = flows.session[flow];
+        int session = flows.session(flow);
         if (session >= 0) {
             expectations.removeSession(session, scratch, onRemovedWithControl);
             sessions.free(session);

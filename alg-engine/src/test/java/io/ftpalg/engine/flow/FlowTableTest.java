@@ -45,7 +45,7 @@ class FlowTableTest {
         set(t, f, FlowTable.ORIGINAL, orig);
         set(t, f, FlowTable.REPLY, reply);
         t.insert(f);
-        t.state[f] = FlowState.LIVE | FlowState.TCP_SYN_SENT;
+        t.state(f, FlowState.LIVE | FlowState.TCP_SYN_SENT);
         assertEquals(f << 1 | FlowTable.ORIGINAL, orig.lookup(t));
         assertEquals(f << 1 | FlowTable.REPLY, reply.lookup(t));
         assertEquals(1, t.size());
@@ -66,8 +66,8 @@ class FlowTableTest {
         assertEquals(FlowTable.NONE, reply.lookup(t));
         assertEquals(0, t.size());
         assertEquals(gen + 1, t.generation[f]);
-        assertEquals(0, t.state[f]);
-        assertEquals(-1, t.session[f]);
+        assertEquals(0, t.state(f));
+        assertEquals(-1, t.session(f));
         assertEquals(-1, t.parent[f]);
     }
 
@@ -213,7 +213,7 @@ class FlowTableTest {
                 set(t, f, FlowTable.ORIGINAL, a);
                 set(t, f, FlowTable.REPLY, b);
                 t.insert(f);
-                t.state[f] = FlowState.LIVE;
+                t.state(f, FlowState.LIVE);
                 model.put(a, f << 1);
                 model.put(b, f << 1 | 1);
                 flowsLive.put(f, new Key[] {a, b});
@@ -263,8 +263,8 @@ class FlowTableTest {
             set(t, f, 0, new Key(0, 1, 0, 2, FlowTable.meta(4, 6, i + 1, 80)));
             set(t, f, 1, new Key(0, 2, 0, 1, FlowTable.meta(4, 6, 80, i + 1)));
             t.insert(f);
-            t.state[f] = stateWord;
-            t.deadline[f] = deadline;
+            t.state(f, stateWord);
+            t.deadline(f, deadline);
         }
         return t;
     }
@@ -284,11 +284,11 @@ class FlowTableTest {
     void evictPrefersExpiredAndUnestablishedOnlyWithFlag() {
         FlowTable t = tableWith(8, ASSURED_LIVE, 10_000);
         int unest = 3;
-        t.state[unest] = FlowState.LIVE | FlowState.TCP_SYN_SENT;
+        t.state(unest, FlowState.LIVE | FlowState.TCP_SYN_SENT);
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false));
         assertEquals(unest, t.evictCandidate(5_000, true));
         // expired assured flow is a candidate even without the flag; deadline == now counts as expired
-        t.deadline[6] = 5_000;
+        t.deadline(6, 5_000);
         assertEquals(6, t.evictCandidate(5_000, false));
         // the clock hand moves on: the next scan finds the same ones again in turn
         assertEquals(6, t.evictCandidate(5_000, false));
@@ -298,7 +298,7 @@ class FlowTableTest {
     void evictSkipsFreeRecordsAndScansAtMostEvictScan() {
         FlowTable t = tableWith(64, ASSURED_LIVE, 10_000);
         t.remove(0);
-        t.deadline[40] = 0; // expired, but beyond the first scan window
+        t.deadline(40, 0); // expired, but beyond the first scan window
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false)); // records 0..15
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false)); // 16..31
         assertEquals(40, t.evictCandidate(5_000, false)); // 32..47
