@@ -46,7 +46,7 @@ import java.util.Arrays;
  * heap region (G1 humongous allocation), after a 16-byte header, so the padding makes every record start on a
  * 128-byte boundary (where the CPU's adjacent-line prefetch pairs lines). Should the array not be aligned, only
  * that prefetch benefit is lost. The cold per-flow fields ({@link #parent}, {@link #generation}) stay in their own
- * arrays; {@link #bytesPerFlow} adds it all up.
+ * arrays. FlowTableMemoryTest adds it all up per flow.
  *
  * <h2>Eviction</h2>
  *
@@ -118,22 +118,6 @@ public final class FlowTable {
 
     private static long stateSession(int state, int session) {
         return ((long) session << 32) | (state & 0xFFFF_FFFFL);
-    }
-
-    /**
-     * Bytes of table per flow of capacity: the record, the index share, the free stack and the cold per-flow
-     * arrays (array headers and padding, a few dozen bytes per table, not counted).
-     */
-    public long bytesPerFlow() {
-        long bytes = (long) RECORD_LONGS * Long.BYTES * capacity
-                + (long) index.length * Long.BYTES
-                + (long) (freeStack.length + parent.length + generation.length) * Integer.BYTES;
-        return (bytes + capacity - 1) / capacity;
-    }
-
-    /** Index slots of the table (for the memory breakdown). */
-    public int indexSlots() {
-        return index.length;
     }
 
     // ---- per-flow hot fields, in the record ----
