@@ -43,8 +43,8 @@ import java.util.Arrays;
  * Records start {@value #RECORD_PAD} longs into the array: the JVM places an array this large at the start of a
  * heap region (G1 humongous allocation), after a 16-byte header, so the padding puts record 0 on a 64-byte
  * boundary and every record then starts at 0 or 32 bytes into a cache line: each record spans exactly two lines.
- * (A 128-byte record, aligned to the adjacent-line prefetch pair, was tried: a third more memory per flow, and
- * slower with 10 000 flows, where the working set is about the size of the L2 cache.) The cold per-flow fields
+ * (A 128-byte record, aligned to the adjacent-line prefetch pair, was tried first: a third more memory per flow
+ * and no advantage that could be measured here.) The cold per-flow fields
  * ({@link #parent}, {@link #generation}) stay in their own arrays. FlowTableMemoryTest adds it all up per flow.
  *
  * <h2>Eviction</h2>
