@@ -71,6 +71,36 @@ class FlowTableTest {
         assertEquals(-1, t.parent[f]);
     }
 
+    /** State word, session and origin port share one long of the record: each keeps its value when the others change. */
+    @Test
+    void packedHotFieldsAreIndependent() {
+        FlowTable t = new FlowTable(4);
+        int f = t.allocate();
+        assertEquals(0, t.state(f));
+        assertEquals(-1, t.session(f));
+        t.originPort(f, 1);
+        t.state(f, FlowState.LIVE | FlowState.TCP_ESTABLISHED | FlowState.FTP_CONTROL);
+        t.session(f, 16383);
+        t.deadline(f, -5);
+        assertEquals(1, t.originPort(f));
+        assertEquals(FlowState.LIVE | FlowState.TCP_ESTABLISHED | FlowState.FTP_CONTROL, t.state(f));
+        assertEquals(16383, t.session(f));
+        assertEquals(-5, t.deadline(f));
+        t.state(f, 0x7FFF_FFFF);
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        assertEquals(1, t.originPort(f));
+        t.originPort(f, 0);
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        assertEquals(16383, t.session(f));
+        t.session(f, -1);
+        t.originPort(f, 1);
+        assertEquals(-1, t.session(f));
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        t.state(f, 0);
+        assertEquals(1, t.originPort(f));
+        assertEquals(0, t.state(f));
+    }
+
     @Test
     void ipv6TuplesUseAllBits() {
         FlowTable t = new FlowTable(4);
