@@ -81,12 +81,12 @@ sc_start_ftp_alg() {
     >>"$W/log/ftp-alg.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 300; i++)); do
     [[ -s "$FTP_ALG_STATS" ]] && return 0
     kill -0 "$GW_PID" 2>/dev/null || { echo "$SC_NAME: ftp-alg did not start:" >&2; tail -5 "$W/log/ftp-alg.log" >&2; return 1; }
     sleep 0.2
   done
-  echo "$SC_NAME: ftp-alg wrote no counters within 20 s" >&2
+  echo "$SC_NAME: ftp-alg wrote no counters within 60 s" >&2
   return 1
 }
 

@@ -115,6 +115,8 @@ public record Config(
                 .append(ftp.maxExpect())
                 .append(" in all, timeout ")
                 .append(formatDuration(ftp.expectTimeoutMs()))
+                .append(", active data from ")
+                .append(ftp.strictDataSourcePort() ? "port 20 or control port - 1 only" : "any source port")
                 .append('\n');
         sb.append("  lines: max ")
                 .append(ftp.maxLine())
@@ -123,7 +125,21 @@ public record Config(
                 .append("; sessions ")
                 .append(ftp.sessions())
                 .append('\n');
-        sb.append("flows: max ").append(limits.maxFlows()).append('\n');
+        sb.append("  keepalive probes: ")
+                .append(ftp.keepaliveMs() > 0 ? "every " + formatDuration(ftp.keepaliveMs()) + " idle" : "off")
+                .append('\n');
+        int r = limits.resetExpired();
+        sb.append("flows: max ")
+                .append(limits.maxFlows())
+                .append("; RST for unknown flows: ")
+                .append(
+                        r == 0
+                                ? "off"
+                                : (r == (Limits.RESET_INSIDE | Limits.RESET_OUTSIDE)
+                                                ? "both sides"
+                                                : r == Limits.RESET_INSIDE ? "inside" : "outside")
+                                        + " (" + limits.resetRate() + "/s, burst " + limits.resetBurst() + ")")
+                .append('\n');
         sb.append("timeouts:");
         long[] t = timeouts.toArray();
         for (int i = 0; i < t.length; i++) {

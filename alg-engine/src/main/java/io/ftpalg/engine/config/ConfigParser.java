@@ -20,7 +20,8 @@ import java.util.Map;
  * port outside [mac &lt;mac&gt;] [match &lt;m&gt;]...          (required)
  *     &lt;m&gt; ::= pcapng-interface &lt;n&gt; | pcapng-interface-name &lt;name&gt; | src-mac &lt;mac&gt; | src-net &lt;prefix&gt;
  * snat from &lt;prefix&gt; to &lt;addr&gt;[,&lt;addr&gt;...] [ports &lt;lo&gt;-&lt;hi&gt;]
- * dnat [proto tcp|udp] to &lt;addr&gt; port &lt;p&gt;[-&lt;q&gt;] -&gt; &lt;addr&gt; [port &lt;p2&gt;]
+ * dnat [proto tcp|udp] to &lt;addr&gt; port &lt;p&gt;[-&lt;q&gt;] -&gt; &lt;addr&gt; [&lt;addr&gt;...] [port &lt;p2&gt;]
+ *      [select client-hash|round-robin]
  * static &lt;inside-addr&gt; &lt;-&gt; &lt;outside-addr&gt;
  * firewall inbound deny|allow
  * firewall outbound allow|deny
@@ -37,6 +38,7 @@ import java.util.Map;
  * ftp strict yes|no
  * ftp syntax-check yes|no
  * ftp mask-syst yes|no
+ * ftp data-source-port any|strict
  * ftp deny-command &lt;CMD&gt; [&lt;CMD&gt;...]
  * flows per-source-rate &lt;n&gt;
  * flows per-source-burst &lt;n&gt;
@@ -66,7 +68,9 @@ public final class ConfigParser {
             "strict",
             "syntax-check",
             "mask-syst",
-            "deny-command");
+            "deny-command",
+            "data-source-port",
+            "keepalive");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -91,6 +95,9 @@ public final class ConfigParser {
     private boolean outboundAllow = true;
     private final long[] timeouts = Timeouts.defaults().toArray();
     private int maxFlows = Limits.DEFAULT_MAX_FLOWS;
+    private int resetExpired = Limits.RESET_INSIDE;
+    private int resetRate = Limits.DEFAULT_RESET_RATE;
+    private int resetBurst = Limits.DEFAULT_RESET_BURST;
 
     private List<Integer> ftpPorts = List.of(21);
     private boolean ftpLoose = false;
@@ -106,6 +113,8 @@ public final class ConfigParser {
     private boolean ftpSyntaxCheck = true;
     private boolean ftpMaskSyst = false;
     private List<String> ftpDenyCommands = List.of();
+    private boolean ftpStrictDataSourcePort;
+    private long ftpKeepaliveMs = 0;
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
     private List<Integer> inboundPorts = List.of();
@@ -175,7 +184,9 @@ public final class ConfigParser {
                     ftpStrict,
                     ftpSyntaxCheck,
                     ftpMaskSyst,
-                    ftpDenyCommands);
+                    ftpDenyCommands,
+                    ftpStrictDataSourcePort,
+                    ftpKeepaliveMs);
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
@@ -191,7 +202,7 @@ public final class ConfigParser {
                 outboundAllow,
                 ftp,
                 t,
-                new Limits(maxFlows, perSourceRate, perSourceBurst),
+                new Limits(maxFlows, perSourceRate, perSourceBurst, resetExpired, resetRate, resetBurst),
                 pipeline,
                 routes,
                 inboundPorts,
@@ -275,13 +286,33 @@ public final class ConfigParser {
             }
             case "flows" -> {
                 String w = l.keyword(
-                        "'max', 'per-source-rate' or 'per-source-burst' after 'flows'",
-                        List.of("max", "per-source-rate", "per-source-burst"));
+                        "'max', 'per-source-rate', 'per-source-burst', 'reset-expired', 'reset-rate' or"
+                                + " 'reset-burst' after 'flows'",
+                        List.of(
+                                "max",
+                                "per-source-rate",
+                                "per-source-burst",
+                                "reset-expired",
+                                "reset-rate",
+                                "reset-burst"));
                 once(l, "flows " + w);
                 switch (w) {
                     case "max" -> maxFlows = l.integer("flows max", 1, MAX_TABLE);
                     case "per-source-rate" -> perSourceRate = l.integer("flows per-source-rate", 0, MAX_TABLE);
-                    default -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "per-source-burst" -> perSourceBurst = l.integer("flows per-source-burst", 0, MAX_TABLE);
+                    case "reset-expired" -> {
+                        String side = l.keyword(
+                                "'inside', 'outside', 'both' or 'off' after 'flows reset-expired'",
+                                List.of("inside", "outside", "both", "off"));
+                        resetExpired = switch (side) {
+                            case "inside" -> Limits.RESET_INSIDE;
+                            case "outside" -> Limits.RESET_OUTSIDE;
+                            case "both" -> Limits.RESET_INSIDE | Limits.RESET_OUTSIDE;
+                            default -> 0;
+                        };
+                    }
+                    case "reset-rate" -> resetRate = l.integer("flows reset-rate", 1, MAX_TABLE);
+                    default -> resetBurst = l.integer("flows reset-burst", 1, MAX_TABLE);
                 }
             }
             case "timeout" -> {
@@ -463,20 +494,47 @@ public final class ConfigParser {
         l.expect("port", "'port <p>[-<q>]' after 'dnat ... to " + ext + "'");
         int[] r = l.portRange("dnat port");
         l.expect("->", "'-> <inside-address> [port <p2>]' after 'dnat ... port " + r[0] + "'");
-        IpAddress in = l.address(l.next("the inside address after '->'"), "dnat ->");
-        if (in.version() != ext.version()) {
-            throw l.error("dnat maps IPv" + ext.version() + " " + ext + " onto IPv" + in.version() + " " + in
-                    + "; address families must match");
-        }
+        // One inside address (port forwarding) or several (a load balancer's pool):
+        //   -> 192.0.2.20 192.0.2.21 192.0.2.22 [port <p2>] [select client-hash|round-robin]
+        List<IpAddress> pool = new ArrayList<>();
+        do {
+            String w = l.next("the inside address after '->'");
+            if (!pool.isEmpty() && !looksLikeAddress(w)) {
+                throw l.error("expected 'port <p2>', 'select client-hash|round-robin' or another inside address after"
+                        + " 'dnat ... -> " + pool.get(pool.size() - 1) + "', found '" + w + "'");
+            }
+            IpAddress in = l.address(w, "dnat ->");
+            if (in.version() != ext.version()) {
+                throw l.error("dnat maps IPv" + ext.version() + " " + ext + " onto IPv" + in.version() + " " + in
+                        + "; address families must match");
+            }
+            if (pool.contains(in)) {
+                throw l.error("dnat -> " + in + " is listed twice in the pool");
+            }
+            if (pool.size() == DnatRule.MAX_POOL) {
+                throw l.error("dnat -> more than " + DnatRule.MAX_POOL + " inside addresses");
+            }
+            pool.add(in);
+        } while (!l.atEnd() && !l.peekIs("port") && !l.peekIs("select"));
         int p2 = r[0];
-        if (!l.atEnd()) {
-            l.expect("port", "'port <p2>' after 'dnat ... -> " + in + "'");
+        if (l.peekIs("port")) {
+            l.next("");
             p2 = l.port("dnat -> port");
             int top = p2 + (r[1] - r[0]);
             if (top > 65535) {
                 throw l.error("dnat -> port " + p2 + ": the range " + r[0] + "-" + r[1] + " would map onto " + p2 + "-"
                         + top + ", beyond 65535");
             }
+        }
+        DnatRule.Select select = DnatRule.Select.CLIENT_HASH;
+        if (!l.atEnd()) {
+            l.expect("select", "'select client-hash|round-robin' or end of line after 'dnat ... port " + p2 + "'");
+            if (pool.size() < 2) {
+                throw l.error("dnat ... select: a selection policy needs a pool of two or more inside addresses");
+            }
+            String k =
+                    l.keyword("'client-hash' or 'round-robin' after 'select'", List.of("client-hash", "round-robin"));
+            select = k.equals("client-hash") ? DnatRule.Select.CLIENT_HASH : DnatRule.Select.ROUND_ROBIN;
         }
         for (int i = 0; i < dnat.size(); i++) {
             DnatRule d = dnat.get(i);
@@ -489,8 +547,14 @@ public final class ConfigParser {
             }
         }
         checkNotStaticOutside(l, ext, "dnat to " + ext);
-        dnat.add(new DnatRule(proto, ext, r[0], r[1], in, p2));
+        dnat.add(new DnatRule(proto, ext, r[0], r[1], pool, p2, select));
         dnatLines.add(l.no);
+    }
+
+    /** An IPv4 or IPv6 literal's alphabet (so a misplaced keyword after a pool gets a grammar message). */
+    private static boolean looksLikeAddress(String w) {
+        return (w.indexOf('.') >= 0 || w.indexOf(':') >= 0)
+                && w.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':' || c == '%');
     }
 
     private void staticNat(Line l) throws ConfigException {
@@ -569,6 +633,17 @@ public final class ConfigParser {
             case "strict" -> ftpStrict = l.yesNo(ctx);
             case "syntax-check" -> ftpSyntaxCheck = l.yesNo(ctx);
             case "mask-syst" -> ftpMaskSyst = l.yesNo(ctx);
+            case "data-source-port" ->
+                ftpStrictDataSourcePort = l.keyword("'any' or 'strict' after '" + ctx + "'", List.of("any", "strict"))
+                        .equals("strict");
+            case "keepalive" -> {
+                if (l.peekIs("off")) {
+                    l.next(ctx);
+                    ftpKeepaliveMs = 0;
+                } else {
+                    ftpKeepaliveMs = l.duration(ctx);
+                }
+            }
             case "deny-command" -> {
                 List<String> cmds = new ArrayList<>();
                 do {

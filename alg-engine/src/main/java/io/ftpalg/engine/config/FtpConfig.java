@@ -15,6 +15,12 @@ import java.util.List;
  * @param holdTimeoutMs how long a partial line is held
  * @param verifyChecksum drop control segments with a bad TCP checksum before parsing them
  * @param sessions concurrent FTP control connections tracked
+ * @param strictDataSourcePort an active-mode data connection (from the server) must come from port 20 or from the
+ *     server's control port minus one ({@code ftp data-source-port strict}); by default any source port is accepted,
+ *     as Linux's expectations wildcard it (pure-ftpd, for one, connects from port 2 over IPv6)
+ * @param keepaliveMs {@code ftp keepalive <duration>}: after this long without a segment on an established control
+ *     connection the gateway sends a TCP keepalive probe to both ends (RFC 9293 3.8.4), so that other stateful
+ *     devices on the path keep their state; 0 (the default, {@code off}) sends none
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -30,11 +36,51 @@ public record FtpConfig(
         boolean strict,
         boolean syntaxCheck,
         boolean maskSyst,
-        List<String> denyCommands) {
+        List<String> denyCommands,
+        boolean strictDataSourcePort,
+        long keepaliveMs) {
+
+    /** The settings without {@code ftp data-source-port} (any source port accepted) and without keepalive probes. */
+    public FtpConfig(
+            List<Integer> ports,
+            boolean loose,
+            int minDataPort,
+            long expectTimeoutMs,
+            int maxExpectPerSession,
+            int maxExpect,
+            int maxLine,
+            long holdTimeoutMs,
+            boolean verifyChecksum,
+            int sessions,
+            boolean strict,
+            boolean syntaxCheck,
+            boolean maskSyst,
+            List<String> denyCommands) {
+        this(
+                ports,
+                loose,
+                minDataPort,
+                expectTimeoutMs,
+                maxExpectPerSession,
+                maxExpect,
+                maxLine,
+                holdTimeoutMs,
+                verifyChecksum,
+                sessions,
+                strict,
+                syntaxCheck,
+                maskSyst,
+                denyCommands,
+                false,
+                0);
+    }
 
     public FtpConfig {
         ports = List.copyOf(ports);
         denyCommands = List.copyOf(denyCommands);
+        if (keepaliveMs < 0) {
+            throw new IllegalArgumentException("ftp keepalive must not be negative, not " + keepaliveMs);
+        }
     }
 
     public static FtpConfig defaults() {

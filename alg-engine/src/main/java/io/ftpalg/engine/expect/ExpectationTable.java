@@ -1,6 +1,8 @@
 package io.ftpalg.engine.expect;
 
 import io.ftpalg.engine.codec.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -22,6 +24,13 @@ import net.openhft.chronicle.map.MapEntry;
  * <p>Caps: {@code maxPerSession} per control session (a new one replaces the session's oldest, as Linux's
  * {@code max_expected} does), {@code maxTotal} overall (then creation is refused and counted). Memory at the cap:
  * Chronicle's per-entry overhead plus 136 bytes, and {@code 48 * maxPerSession} bytes per session of index.
+ *
+ * <p>No call allocates: the key and value are encoded into two reused arrays, each wrapped once in a Chronicle
+ * {@link BytesStore} at construction, and every map access goes through those stores ({@code queryContext(store,
+ * 0, KEY_SIZE)}, {@code wrapValueBytesAsData(store, 0, VALUE_SIZE)}, values read back with
+ * {@code bytes().read(...)} into the reused array). Passing the {@code byte[]} itself ({@code queryContext(key)},
+ * {@code wrapValueAsData(value)}) made Chronicle wrap it anew on every call: about 192 bytes of garbage each
+ * ({@code HeapBytesStore} and its reference-counting objects), 576-768 bytes per PORT line.
  */
 public final class ExpectationTable implements AutoCloseable {
     static final int KEY_SIZE = 40;
@@ -33,6 +42,10 @@ public final class ExpectationTable implements AutoCloseable {
     private final int maxTotal;
     private final byte[] key = new byte[KEY_SIZE];
     private final byte[] value = new byte[VALUE_SIZE];
+    /** {@link #key} and {@link #value} as Chronicle sees them, wrapped once (see the class comment). */
+    private final BytesStore<?, byte[]> keyStore = BytesStore.wrap(key);
+
+    private final BytesStore<?, byte[]> valueStore = BytesStore.wrap(value);
     /** Scratch for a key that moves from one session to another in {@link #create}. */
     private final Expectation moved = new Expectation();
 
@@ -103,11 +116,11 @@ public final class ExpectationTable implements AutoCloseable {
         if (owner == s) {
             encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
             encodeValue(e);
-            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
                 c.updateLock().lock();
                 MapEntry<byte[], byte[]> entry = c.entry();
                 if (entry != null) {
-                    c.replaceValue(entry, c.wrapValueAsData(value));
+                    c.replaceValue(entry, c.wrapValueBytesAsData(valueStore, 0, VALUE_SIZE));
                 }
             }
             refreshIndex(s, e);
@@ -123,9 +136,9 @@ public final class ExpectationTable implements AutoCloseable {
         // removeAt above reuses the key and value buffers: encode after it.
         encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
         encodeValue(e);
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
             c.updateLock().lock();
-            c.insert(c.absentEntry(), c.wrapValueAsData(value));
+            c.insert(c.absentEntry(), c.wrapValueBytesAsData(valueStore, 0, VALUE_SIZE));
         }
         int i = sessionCount[s]++;
         writeIndex((s * maxPerSession + i) * IDX_LONGS, e);
@@ -140,12 +153,12 @@ public final class ExpectationTable implements AutoCloseable {
             return -1;
         }
         encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
             MapEntry<byte[], byte[]> entry = c.entry();
             if (entry == null) {
                 return -1;
             }
-            entry.value().getUsing(value);
+            readValue(entry.value());
         }
         return (int) Bytes.i64(value, 48);
     }
@@ -163,13 +176,13 @@ public final class ExpectationTable implements AutoCloseable {
             return NO_MATCH;
         }
         encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
             c.updateLock().lock();
             MapEntry<byte[], byte[]> entry = c.entry();
             if (entry == null) {
                 return NO_MATCH;
             }
-            entry.value().getUsing(value);
+            readValue(entry.value());
             c.remove(entry);
         }
         decode(out);
@@ -189,12 +202,12 @@ public final class ExpectationTable implements AutoCloseable {
             return false;
         }
         encodeKey(ipVersion, peerHi, peerLo, dstHi, dstLo, dstPort);
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
             MapEntry<byte[], byte[]> entry = c.entry();
             if (entry == null) {
                 return false;
             }
-            entry.value().getUsing(value);
+            readValue(entry.value());
         }
         return (int) (Bytes.i64(value, 40) >>> 32) != controlFlow;
     }
@@ -273,11 +286,11 @@ public final class ExpectationTable implements AutoCloseable {
         for (int k = 0; k < 5; k++) {
             Bytes.i64(key, k * 8, sessionIndex[b + k]);
         }
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyStore, 0, KEY_SIZE)) {
             c.updateLock().lock();
             MapEntry<byte[], byte[]> entry = c.entry();
             if (entry != null) {
-                entry.value().getUsing(value);
+                readValue(entry.value());
                 c.remove(entry);
                 decode(out);
             }
@@ -374,6 +387,11 @@ public final class ExpectationTable implements AutoCloseable {
         Bytes.i64(value, 48, e.session);
         Bytes.i64(value, 56, e.deadlineMs);
         Bytes.i64(value, 64, e.createdMs);
+    }
+
+    /** Copies an entry's value into {@link #value} (its bytes, no deserialiser). */
+    private void readValue(Data<byte[]> v) {
+        v.bytes().read(v.offset(), value, 0, VALUE_SIZE);
     }
 
     private void decode(Expectation out) {

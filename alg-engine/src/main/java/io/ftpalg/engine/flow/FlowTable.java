@@ -47,6 +47,14 @@ import java.util.Arrays;
  * and no advantage that could be measured here.) The cold per-flow fields
  * ({@link #parent}, {@link #generation}) stay in their own arrays. FlowTableMemoryTest adds it all up per flow.
  *
+ * <h2>Parents and children</h2>
+ *
+ * An FTP data connection names its control connection in {@link #parent} (with the parent's generation, so that
+ * a record reused by another connection is never taken for it); the control connection counts its tracked data
+ * connections in {@link #children}. The count changes in exactly two places, {@link #linkChild} and
+ * {@link #remove}, the one way out of the table for every flow (closed and timed out, expired, evicted, reset),
+ * so it is exact by construction.
+ *
  * <h2>Eviction</h2>
  *
  * When no record is free, {@link #allocate} fails and the caller asks {@link #evictCandidate} for a victim: the
@@ -82,6 +90,10 @@ public final class FlowTable {
     public final int[] parent;
     /** Generation of each record, bumped on free: a (flow, generation) pair names one connection for ever. */
     public final int[] generation;
+    /** For an FTP data connection: the generation of {@link #parent} when it was linked. */
+    private final int[] parentGeneration;
+    /** For an FTP control connection: how many of its data connections are in the table. */
+    public final int[] children;
 
     private final int[] freeStack;
     private int freeTop;
@@ -99,6 +111,8 @@ public final class FlowTable {
         this.records = new long[RECORD_PAD + maxFlows * RECORD_LONGS];
         this.parent = new int[maxFlows];
         this.generation = new int[maxFlows];
+        this.parentGeneration = new int[maxFlows];
+        this.children = new int[maxFlows];
         this.freeStack = new int[maxFlows];
         for (int i = 0; i < maxFlows; i++) {
             freeStack[i] = maxFlows - 1 - i;
@@ -236,7 +250,15 @@ public final class FlowTable {
         live++;
         records[base(f) + STATE_SESSION] = stateSession(0, -1);
         parent[f] = -1;
+        children[f] = 0;
         return f;
+    }
+
+    /** Links data connection {@code child} to its control connection {@code control} (a live record). */
+    public void linkChild(int child, int control) {
+        parent[child] = control;
+        parentGeneration[child] = generation[control];
+        children[control]++;
     }
 
     /** Sets one direction's tuple of an allocated record (before {@link #insert}). */
@@ -266,10 +288,15 @@ public final class FlowTable {
 
     /** Removes a record from the index and frees it; its generation changes. */
     public void remove(int flow) {
+        int p = parent[flow];
+        if (p >= 0 && generation[p] == parentGeneration[flow] && children[p] > 0) {
+            children[p]--;
+        }
         unindexTuple(flow, ORIGINAL);
         unindexTuple(flow, REPLY);
         records[base(flow) + STATE_SESSION] = stateSession(0, -1);
         parent[flow] = -1;
+        children[flow] = 0;
         generation[flow]++;
         freeStack[freeTop++] = flow;
         live--;

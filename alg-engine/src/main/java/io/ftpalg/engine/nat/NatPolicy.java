@@ -15,7 +15,7 @@ import io.ftpalg.engine.stats.Counter;
  *
  * <p>Order, for a flow that starts inside: firewall outbound policy (allow, deny, or only TCP to listed ports), static 1:1 (by inside address), source NAT
  * (first rule whose prefix holds the source). For a flow that starts outside: static 1:1 (by outside address),
- * destination NAT (protocol, address, port range), then the inbound policy: with {@code firewall inbound deny}
+ * destination NAT (protocol, address, port range; a pool member chosen by the rule's policy), then the inbound policy: with {@code firewall inbound deny}
  * (the default) an outside-initiated flow that no rule translates is refused. Expected FTP data connections are
  * admitted before this class is asked.
  *
@@ -36,6 +36,10 @@ public final class NatPolicy {
     private final SnatRule[] snat;
     private final DnatRule[] dnat;
     private final StaticNat[] statics;
+    /** Next member of each dnat rule's pool under round-robin (per engine, so per pipeline worker). */
+    private final int[] roundRobin;
+    /** False while {@link #check} plans without taking a round-robin turn. */
+    private boolean advance = true;
 
     /** The reply tuple chosen by {@link #plan}. */
     public long replySrcHi, replySrcLo, replyDstHi, replyDstLo;
@@ -43,6 +47,8 @@ public final class NatPolicy {
     public int replySport, replyDport;
     /** What was applied, for counters. */
     public boolean sourceMapped, destinationMapped, portRemapped;
+    /** The destination was chosen from a load-balancing pool. */
+    public boolean balanced;
 
     private int ruleLo, ruleHi;
 
@@ -57,6 +63,19 @@ public final class NatPolicy {
         this.snat = config.snat().toArray(new SnatRule[0]);
         this.dnat = config.dnat().toArray(new DnatRule[0]);
         this.statics = config.statics().toArray(new StaticNat[0]);
+        this.roundRobin = new int[dnat.length];
+    }
+
+    /**
+     * Whether a new flow would be admitted, like {@link #plan} but without moving a round-robin pool to its next
+     * member (the engine asks this of a packet addressed to one of the gateway's own addresses, which may also be a
+     * virtual address, before it plans the flow for real).
+     */
+    public Counter check(PacketSlot s) {
+        advance = false;
+        Counter c = plan(s);
+        advance = true;
+        return c;
     }
 
     /**
@@ -72,7 +91,7 @@ public final class NatPolicy {
         replyDstHi = s.srcHi;
         replyDstLo = s.srcLo;
         replyDport = s.srcPort;
-        sourceMapped = destinationMapped = portRemapped = false;
+        sourceMapped = destinationMapped = portRemapped = balanced = false;
         ruleLo = 1024;
         ruleHi = 65535;
 
@@ -112,7 +131,8 @@ public final class NatPolicy {
                 return resolve(s);
             }
         }
-        for (DnatRule r : dnat) {
+        for (int i = 0; i < dnat.length; i++) {
+            DnatRule r = dnat[i];
             IpAddress ext = r.externalAddress();
             if (r.proto() == s.l4Proto
                     && ext.version() == v
@@ -120,10 +140,12 @@ public final class NatPolicy {
                     && ext.lo() == s.dstLo
                     && s.dstPort >= r.externalPortLo()
                     && s.dstPort <= r.externalPortHi()) {
-                replySrcHi = r.internalAddress().hi();
-                replySrcLo = r.internalAddress().lo();
+                IpAddress in = r.pool().get(select(i, r, s));
+                replySrcHi = in.hi();
+                replySrcLo = in.lo();
                 replySport = r.internalPortLo() + (s.dstPort - r.externalPortLo());
                 destinationMapped = true;
+                balanced = r.balanced();
                 return resolve(s);
             }
         }
@@ -131,6 +153,26 @@ public final class NatPolicy {
             return Counter.DROP_INBOUND_UNSOLICITED;
         }
         return resolve(s);
+    }
+
+    /**
+     * The pool member of dnat rule {@code i} for a new flow: client-hash is a hash of the source address only (not
+     * its port), so a client's every control connection meets the same server; round-robin takes the next member.
+     * FTP data connections never come here: their expectation names the control connection's server.
+     */
+    private int select(int i, DnatRule r, PacketSlot s) {
+        int n = r.pool().size();
+        if (n == 1) {
+            return 0;
+        }
+        if (r.select() == DnatRule.Select.ROUND_ROBIN) {
+            int k = roundRobin[i];
+            if (advance) {
+                roundRobin[i] = k + 1 == n ? 0 : k + 1;
+            }
+            return k;
+        }
+        return Math.floorMod(mix(s.srcHi, s.srcLo), n);
     }
 
     /** A new TCP flow to one of the ports a restrictive firewall keeps open. */
@@ -200,7 +242,7 @@ public final class NatPolicy {
         replyDstHi = dstHi;
         replyDstLo = dstLo;
         replyDport = dport;
-        sourceMapped = destinationMapped = portRemapped = false;
+        sourceMapped = destinationMapped = portRemapped = balanced = false;
     }
 
     static int mix(long a, long b) {

@@ -3,7 +3,8 @@ package io.ftpalg.engine.pipeline;
 /**
  * Frames a worker's engine makes itself, on their way to the transmit stage: a single-producer (the worker),
  * single-consumer (the transmitter) ring of pre-allocated buffers. Full means the frame is dropped and counted;
- * these are ARP/neighbour messages and ICMP errors, which their senders repeat.
+ * these are ARP/neighbour messages and ICMP errors, which their senders repeat, and resets for unknown flows and
+ * keepalive probes, which the next stray segment or the next idle interval brings again.
  */
 final class EmitQueue implements Emitter {
     static final int SLOTS = 256;

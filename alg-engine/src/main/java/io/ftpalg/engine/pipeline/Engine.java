@@ -5,14 +5,17 @@ import io.ftpalg.engine.codec.Decoder;
 import io.ftpalg.engine.codec.TcpHeader;
 import io.ftpalg.engine.config.Config;
 import io.ftpalg.engine.config.FtpConfig;
+import io.ftpalg.engine.config.MacAddress;
 import io.ftpalg.engine.config.Mode;
 import io.ftpalg.engine.expect.Expectation;
 import io.ftpalg.engine.expect.ExpectationTable;
 import io.ftpalg.engine.flow.Addresses;
 import io.ftpalg.engine.flow.FlowState;
 import io.ftpalg.engine.flow.FlowTable;
+import io.ftpalg.engine.flow.ResetResponder;
 import io.ftpalg.engine.flow.SourceBudget;
 import io.ftpalg.engine.flow.TcpTracker;
+import io.ftpalg.engine.ftp.ControlKeepalive;
 import io.ftpalg.engine.ftp.FtpControl;
 import io.ftpalg.engine.ftp.FtpEndpoint;
 import io.ftpalg.engine.ftp.FtpNegotiator;
@@ -80,6 +83,8 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final SeqAdjust seqAdjust;
     private final ExpectationTable expectations;
     private final FtpControl ftp;
+    private final ControlKeepalive keepalive;
+    private final ResetResponder resets;
 
     private final Expectation expectation = new Expectation();
     private final Expectation scratch = new Expectation();
@@ -89,7 +94,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /** The last drop reason, for callers that report per packet (replay). */
     private Counter lastDrop;
 
-    private long lastSweepMs = Long.MIN_VALUE;
+    /**
+     * Time of the last sweep. Not Long.MIN_VALUE: {@code now - Long.MIN_VALUE} overflows to a negative number for
+     * any positive clock, and the sweep would never run (flows would then expire only when a packet finds them).
+     */
+    private long lastSweepMs = Long.MIN_VALUE / 2;
+
     private long nowNanos;
 
     public Engine(Config config, EventSink events, int slotCapacity) {
@@ -109,6 +119,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.expectations =
                 new ExpectationTable(ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect());
         this.ftp = new FtpControl(sessions, seqAdjust, flows, ftpConfig, this, counters, events, slotCapacity);
+        this.keepalive = new ControlKeepalive(sessions, flows, ftpConfig.keepaliveMs());
+        this.resets = new ResetResponder(
+                config.limits(),
+                router ? macValue(config.inside().mac()) : -1,
+                router ? macValue(config.outside().mac()) : -1);
         this.onExpired = e -> {
             counters.inc(Counter.EXPECT_EXPIRED);
             reportExpectation("expired", e, "not used within ftp expect-timeout");
@@ -117,6 +132,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             counters.inc(Counter.EXPECT_REMOVED_WITH_CONTROL);
             reportExpectation("removed", e, "control connection ended");
         };
+    }
+
+    private static long macValue(MacAddress mac) {
+        return mac == null ? -1 : mac.value();
     }
 
     public Counters counters() {
@@ -210,7 +229,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int ref = flows.lookup(s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
         int flow;
         int dir;
-        if (ref != FlowTable.NONE && flows.deadline(ref >>> 1) - now <= 0) {
+        if (ref != FlowTable.NONE && flows.deadline(ref >>> 1) - now <= 0 && !keptAlive(ref >>> 1, now)) {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
@@ -219,12 +238,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (routerStage.echo(s)) {
                 return LOCAL;
             }
-            if (ingress == PacketSlot.PORT_INSIDE || nat.plan(s) != null) {
+            if (ingress == PacketSlot.PORT_INSIDE || nat.check(s) != null) {
                 return drop(Counter.DROP_TO_GATEWAY);
             }
         }
         if (ref == FlowTable.NONE) {
             if (proto == 6 && !TcpTracker.opensFlow(s.tcpFlags)) {
+                if (resets.wants(s)) {
+                    resetUnknown(s, now);
+                }
                 return drop(Counter.DROP_TCP_NO_FLOW);
             }
             flow = createFlow(s, meta, now);
@@ -262,6 +284,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                         return HELD;
                     }
                     return drop(v);
+                }
+                if (keepalive.enabled()) {
+                    keepalive.record(s, flow, session, dir, now);
                 }
             }
         } else {
@@ -312,10 +337,26 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     /**
      * Where the engine's own frames go (router mode: ARP/neighbour answers and requests, ICMP time exceeded, a
-     * packet that waited for its next hop). Set once, before traffic.
+     * packet that waited for its next hop; both modes: resets for unknown flows, keepalive probes). Set once, before
+     * traffic.
      */
     public void setEmitter(Emitter emitter) {
         routerStage.setEmitter(emitter);
+        keepalive.setEmitter(emitter);
+        resets.setEmitter(emitter);
+    }
+
+    /**
+     * A TCP segment without a flow, on a side {@code flows reset-expired} covers: answered with a reset (rate
+     * limited) unless it belongs to a data connection an FTP negotiation expects (the gateway is about to admit
+     * that connection, a reset would kill it). Slow path: stray segments only.
+     */
+    private void resetUnknown(PacketSlot s, long now) {
+        if (expectations.exists(s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, FlowTable.NONE)) {
+            counters.inc(Counter.TCP_RESET_SKIPPED_EXPECTED);
+            return;
+        }
+        counters.inc(resets.respond(s, now));
     }
 
     private int drop(Counter reason) {
@@ -374,6 +415,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int flow = flows.allocate();
         if (flow == FlowTable.NONE) {
             int victim = flows.evictCandidate(now, true);
+            if (victim != FlowTable.NONE && flows.deadline(victim) - now <= 0 && keptAlive(victim, now)) {
+                victim = flows.evictCandidate(now, true); // one more look: the control connection stays
+                if (victim != FlowTable.NONE && flows.deadline(victim) - now <= 0 && keptAlive(victim, now)) {
+                    victim = FlowTable.NONE;
+                }
+            }
             if (victim == FlowTable.NONE) {
                 drop(Counter.DROP_FLOW_TABLE_FULL);
                 return -1;
@@ -408,9 +455,12 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (nat.portRemapped) {
             counters.inc(Counter.NAT_PORT_REMAPPED);
         }
+        if (nat.balanced) {
+            counters.inc(Counter.NAT_BALANCED);
+        }
         if (data) {
             word |= FlowState.FTP_DATA;
-            flows.parent[flow] = expectation.controlFlow;
+            flows.linkChild(flow, expectation.controlFlow);
         } else if (proto == 6 && (ftpConfig.isControlPort(s.dstPort) || ftpConfig.isControlPort(nat.replySport))) {
             int session = sessions.allocate(flow);
             if (session < 0) {
@@ -430,19 +480,56 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /**
      * Sets the reply tuple of a data connection that an expectation admitted: destination to what the announcing
      * host listens on, source to the address that host knows its control peer by, source port kept if free.
+     *
+     * <p>Active mode (the data connection comes from the control connection's server): by RFC 959 convention the
+     * server connects from port 20, or from N-1 when its control port is N, and some client-side firewalls insist
+     * on it. Through NAT (a server behind dnat, static or a load balancer) that port is kept; N-1 is carried over
+     * to the outside control port (a server on 2121 published as 21 connects from 2120, which the client sees as
+     * 20). When another connection already holds that source port towards the same client address and port (two
+     * sessions' data connections from port 20 to one client endpoint), the port is remapped and counted: never
+     * two flows on one tuple. {@code ftp data-source-port strict} refuses an active data connection from any other
+     * port; by default any is accepted, like Linux (pure-ftpd connects from port 2 over IPv6).
      */
     private boolean admitExpected(PacketSlot s) {
         Expectation e = expectation;
-        boolean controlAlive = flows.inUse(e.controlFlow) && flows.generation[e.controlFlow] == e.controlGeneration;
+        int ctrl = e.controlFlow;
+        boolean controlAlive = flows.inUse(ctrl) && flows.generation[ctrl] == e.controlGeneration;
         if (!controlAlive || s.ingressPort != e.ingressPort) {
             reportExpectation("refused", e, controlAlive ? "arrived on the wrong port" : "control connection gone");
             return false;
         }
-        nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, s.srcPort);
-        boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo;
+        // The control connection's server as the data connection's side sees it: the reply tuple's source.
+        boolean fromServer =
+                flows.srcHi(ctrl, FlowTable.REPLY) == s.srcHi && flows.srcLo(ctrl, FlowTable.REPLY) == s.srcLo;
+        int serverControlPort = FlowTable.metaSrcPort(flows.meta(ctrl, FlowTable.REPLY));
+        boolean conventional = fromServer && s.srcPort > 0 && (s.srcPort == 20 || s.srcPort == serverControlPort - 1);
+        if (fromServer && !conventional && ftpConfig.strictDataSourcePort()) {
+            counters.inc(Counter.FTP_DATA_SOURCE_PORT_REFUSED);
+            if (events.enabled()) { // the reason is built only when someone listens (no garbage otherwise)
+                reportExpectation(
+                        "refused",
+                        e,
+                        "active data connection from source port " + s.srcPort + ", not 20 or "
+                                + (serverControlPort - 1) + " (ftp data-source-port strict)");
+            }
+            return false;
+        }
+        int sport = s.srcPort;
+        int outsideControlPort = FlowTable.metaDstPort(flows.meta(ctrl, FlowTable.ORIGINAL));
+        if (conventional && sport != 20 && outsideControlPort > 1) {
+            sport = outsideControlPort - 1; // N-1 as the client knows N
+        }
+        nat.setReply(e.realDstHi, e.realDstLo, e.realDstPort, e.newSrcHi, e.newSrcLo, sport);
+        boolean remap = e.newSrcHi != s.srcHi || e.newSrcLo != s.srcLo || sport != s.srcPort;
         if (!nat.resolveReplyPort(s.ipVersion, 6, remap, 1024, 65535)) {
             reportExpectation("refused", e, "no free source port for the translated data connection");
             return false;
+        }
+        if (conventional && remap) {
+            counters.inc(
+                    nat.replyDport == sport
+                            ? Counter.NAT_DATA_SOURCE_PORT_KEPT
+                            : Counter.NAT_DATA_SOURCE_PORT_REMAPPED);
         }
         counters.inc(Counter.EXPECT_USED);
         reportExpectation("used", e, null);
@@ -522,10 +609,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         boolean translated = e.dstHi != e.realDstHi || e.dstLo != e.realDstLo;
         if (translated) {
             // Prefer the same port, like Linux; step past ports another session already expects.
+            // Behind a load balancer this is where two pool members offering one client the same passive port
+            // are told apart: the key (client, virtual address, port) must name one server.
             for (int i = 0;
                     i < 64 && expectations.exists(v, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort, flow);
                     i++) {
                 e.dstPort = e.dstPort == 65535 ? ftpConfig.minDataPort() : e.dstPort + 1;
+            }
+            if (e.dstPort != e.realDstPort) {
+                counters.inc(Counter.NAT_EXPECT_PORT_SHIFTED);
             }
         }
         e.newSrcHi = flows.dstHi(flow, dir);
@@ -564,11 +656,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         lastSweepMs = now;
         for (int i = 0; i < SWEEP_FLOWS / FlowTable.EVICT_SCAN; i++) {
             int f = flows.evictCandidate(now, false);
-            if (f != FlowTable.NONE) {
+            if (f != FlowTable.NONE && !keptAlive(f, now)) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
         expectations.sweep(now, SWEEP_SESSIONS, scratch, onExpired);
+        if (keepalive.enabled()) {
+            counters.add(Counter.FTP_KEEPALIVE_PROBES, keepalive.sweep(now));
+        }
     }
 
     /**
@@ -587,11 +682,36 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;
         for (int f = 0; f < flows.capacity(); f++) {
-            if (flows.inUse(f) && flows.deadline(f) - nowMs <= 0) {
+            if (flows.inUse(f) && flows.deadline(f) - nowMs <= 0 && !keptAlive(f, nowMs)) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
         expectations.sweep(nowMs, sessions.capacity(), scratch, onExpired);
+    }
+
+    /**
+     * Scenario 5: an established FTP control connection whose idle time ran out while one of its data connections
+     * is still in the table is not expired; its deadline moves one idle timeout on, and it is looked at again then.
+     *
+     * <p>Why here, when a flow is about to expire, and not when a data segment refreshes its own deadline: this
+     * costs nothing per data packet (no store into the control connection's record, which sits on another cache
+     * line, on every segment of a bulk transfer); it runs only at the rare moments a control connection's deadline
+     * passes (the sweep, a lookup, an eviction: every path by which a flow can expire comes through here). The
+     * data connection's presence is read from {@link FlowTable#children}, which {@link FlowTable#remove} keeps
+     * exact. A consequence: the control connection lives until the last of its data connections has left the
+     * table (closed and timed out of TIME_WAIT, reset and out of CLOSE, expired or evicted), then at most one more
+     * idle timeout. A control connection that is closing (FIN or RST seen) is not held.
+     */
+    private boolean keptAlive(int flow, long now) {
+        int word = flows.state(flow);
+        if ((word & FlowState.FTP_CONTROL) == 0
+                || FlowState.tcp(word) != FlowState.TCP_ESTABLISHED
+                || flows.children[flow] == 0) {
+            return false;
+        }
+        flows.deadline(flow, now + tcp.timeoutMs(word));
+        counters.inc(Counter.FTP_CONTROL_KEPT_ALIVE);
+        return true;
     }
 
     private void expire(int flow, Counter why) {

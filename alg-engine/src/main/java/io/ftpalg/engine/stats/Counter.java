@@ -52,6 +52,15 @@ public enum Counter {
     DROP_WRONG_PORT(112, "drop-wrong-port"),
     PASS_ICMP_OTHER(113, "pass-icmp-other"),
     DROP_SOURCE_BUDGET(114, "drop-source-budget"),
+    /**
+     * A TCP segment (no SYN, no RST) of a flow the gateway does not know (expired or evicted) was answered with a
+     * RST to its sender ({@code flows reset-expired}); the segment itself is counted as {@code drop-tcp-no-flow}.
+     */
+    TCP_RESET_SENT(120, "tcp-reset-sent"),
+    /** Such a RST was not sent: the {@code flows reset-rate} token bucket was empty. */
+    TCP_RESET_RATE_LIMITED(121, "tcp-reset-rate-limited"),
+    /** Such a RST was not sent: the segment matches an expected FTP data connection. */
+    TCP_RESET_SKIPPED_EXPECTED(122, "tcp-reset-skipped-expected"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
@@ -61,6 +70,22 @@ public enum Counter {
     NAT_ICMP_ERROR_TRANSLATED(204, "nat-icmp-error-translated"),
     DROP_ICMP_ERROR_NO_FLOW(205, "drop-icmp-error-no-flow"),
     DROP_ICMP_ERROR_MALFORMED(206, "drop-icmp-error-malformed"),
+    /** A new flow to a load-balanced virtual address (a dnat with a pool) was given a pool member. */
+    NAT_BALANCED(210, "nat-balanced"),
+    /** An active-mode data connection from port 20 or control port - 1 kept that convention through NAT. */
+    NAT_DATA_SOURCE_PORT_KEPT(211, "nat-data-source-port-kept"),
+    /**
+     * An active-mode data connection from port 20 or control port - 1 could not keep it (another connection of the
+     * same outside address already used it towards the same client address and port): remapped, never mis-mapped.
+     */
+    NAT_DATA_SOURCE_PORT_REMAPPED(212, "nat-data-source-port-remapped"),
+    /** {@code ftp data-source-port strict}: an active-mode data connection from another port matched no pinhole. */
+    FTP_DATA_SOURCE_PORT_REFUSED(213, "ftp-data-source-port-refused"),
+    /**
+     * A passive port was advertised shifted because another session already expected the same client on it (two
+     * pool members offering one client the same passive port): the 227/229 names the next free port.
+     */
+    NAT_EXPECT_PORT_SHIFTED(214, "nat-expect-port-shifted"),
 
     // ---- FTP control connections (300..399) ----
     FTP_CONTROL_FLOWS(300, "ftp-control-flows"),
@@ -100,6 +125,13 @@ public enum Counter {
      * holds {@code SeqAdjust.HISTORY} rewrites (more would merge sequence boundaries inside the segment itself).
      */
     FTP_REWRITE_NO_ROOM(332, "ftp-rewrite-no-room"),
+    /**
+     * A control connection reached its idle timeout while one of its data connections was still tracked: its
+     * deadline was extended instead of expiring it (scenario 5). Counted once per extension.
+     */
+    FTP_CONTROL_KEPT_ALIVE(340, "ftp-control-kept-alive"),
+    /** TCP keepalive probes the gateway sent on idle control connections ({@code ftp keepalive}), both ends. */
+    FTP_KEEPALIVE_PROBES(341, "ftp-keepalive-probes"),
 
     // ---- expectations (400..499) ----
     EXPECT_CREATED(400, "expect-created"),

@@ -37,6 +37,8 @@ class ConfigParserTest {
                 "1-client-snat-active.conf",
                 "2-server-dnat-passive.conf",
                 "3-firewall-bridge.conf",
+                "4-load-balancer.conf",
+                "5-6-keepalive-reset.conf",
                 "7-ftp-port-2121.conf",
                 "ipv6-static-nat.conf",
             })
@@ -102,6 +104,18 @@ class ConfigParserTest {
         assertTrue(f.verifyChecksum());
         assertEquals(65536, c.limits().maxFlows());
         assertEquals(300_000, c.timeouts().tcpUnacknowledgedMs());
+    }
+
+    @Test
+    void scenario4LoadBalancer() throws Exception {
+        Config c = example("4-load-balancer.conf");
+        DnatRule d = c.dnat().get(0);
+        assertEquals(
+                List.of(IpAddress.parse("192.0.2.20"), IpAddress.parse("192.0.2.21"), IpAddress.parse("192.0.2.22")),
+                d.pool());
+        assertEquals(DnatRule.Select.CLIENT_HASH, d.select());
+        assertEquals(DnatRule.Select.ROUND_ROBIN, c.dnat().get(1).select());
+        assertFalse(c.ftp().strictDataSourcePort());
     }
 
     @Test
@@ -235,6 +249,8 @@ class ConfigParserTest {
         assertTrue(c.ftp().maskSyst());
         assertEquals(List.of("SITE", "DELE"), c.ftp().denyCommands());
         assertEquals(new Limits(262_144, 50, 100), c.limits());
+        assertEquals(Limits.RESET_INSIDE, c.limits().resetExpired(), "reset-expired defaults to inside");
+        assertEquals(0, c.ftp().keepaliveMs(), "keepalive probes are off by default");
         ConfigException e = assertThrows(
                 ConfigException.class, () -> ConfigParser.parse(PORTS + "ftp deny-command SITE!\n", "x.conf"));
         assertTrue(
@@ -365,6 +381,41 @@ class ConfigParserTest {
                         "static 192.0.2.9 <-> 203.0.113.9\ndnat to 203.0.113.9 port 21 -> 192.0.2.10",
                         4,
                         "already owns all its ports"),
+                // dnat with a pool (load balancer)
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.10",
+                        3,
+                        "192.0.2.10 is listed twice in the pool"),
+                bad("dnat to 203.0.113.10 port 21 -> 192.0.2.10 2001:db8::11", 3, "address families must match"),
+                bad("dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.300", 3, "IPv4 octet 300 is greater than 255"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11 select random",
+                        3,
+                        "unknown word 'random', expected 'client-hash' or 'round-robin' after 'select'"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 select round-robin",
+                        3,
+                        "a selection policy needs a pool of two or more inside addresses"),
+                bad("dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11 select", 3, "found end of line"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11 select round-robin port 21",
+                        3,
+                        "unexpected 'port' after"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11 port 21 balance",
+                        3,
+                        "expected 'select client-hash|round-robin' or end of line after 'dnat ... port 21', found"
+                                + " 'balance'"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11 hash",
+                        3,
+                        "expected 'port <p2>', 'select client-hash|round-robin' or another inside address"),
+                bad("dnat to 203.0.113.10 port 21 -> " + pool(65), 3, "dnat -> more than 64 inside addresses"),
+                bad(
+                        "dnat to 203.0.113.10 port 21 -> 192.0.2.10 192.0.2.11\n"
+                                + "dnat to 203.0.113.10 port 21 -> 192.0.2.12 192.0.2.13",
+                        4,
+                        "overlaps the dnat on line 3"),
                 // static
                 bad("static 192.0.2.9 203.0.113.9", 3, "expected '<-> <outside-address>'"),
                 bad("static 192.0.2.9<->203.0.113.9", 3, "write '<->' as a separate word"),
@@ -410,8 +461,18 @@ class ConfigParserTest {
                 bad("ftp sessions 99999999999", 3, "expected a whole number 1..1073741824"),
                 bad("ftp verify-checksum", 3, "expected 'yes' or 'no' after 'ftp verify-checksum'"),
                 bad("ftp", 3, "expected an ftp setting"),
+                bad("ftp data-source-port 20", 3, "unknown word '20', expected 'any' or 'strict'"),
+                bad("ftp data-source-port strict\nftp data-source-port any", 4, "duplicate 'ftp data-source-port'"),
                 // flows, timeouts
-                bad("flows 1000", 3, "expected 'max', 'per-source-rate' or 'per-source-burst' after 'flows'"),
+                bad(
+                        "flows 1000",
+                        3,
+                        "expected 'max', 'per-source-rate', 'per-source-burst', 'reset-expired', 'reset-rate' or"
+                                + " 'reset-burst' after 'flows'"),
+                bad("flows reset-expired sometimes", 3, "'inside', 'outside', 'both' or 'off'"),
+                bad("flows reset-rate 0", 3, "flows reset-rate: 0 is out of range 1.."),
+                bad("ftp keepalive 0s", 3, "ftp keepalive"),
+                bad("ftp keepalive soon", 3, "ftp keepalive"),
                 bad("flows max 0", 3, "flows max: 0 is out of range"),
                 bad("timeout tcp-establshed 1h", 3, "did you mean 'tcp-established'?"),
                 bad("timeout udp 10s\ntimeout udp 20s", 4, "duplicate 'timeout udp' (already given on line 3)"),
@@ -419,9 +480,107 @@ class ConfigParserTest {
                 bad("timeout udp 99999999999999999d", 3, "too long a duration"));
     }
 
+    private static String pool(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : " ").append("192.0.2.").append(100 + i);
+        }
+        return sb.toString();
+    }
+
+    /** (dnat line, pool size, selection, what {@link DnatRule#describe()} says). */
+    static Stream<Arguments> dnatPools() {
+        return Stream.of(
+                Arguments.of(
+                        "dnat to 203.0.113.1 port 21 -> 192.0.2.20",
+                        1,
+                        DnatRule.Select.CLIENT_HASH,
+                        "dnat proto tcp to 203.0.113.1 port 21 -> 192.0.2.20 port 21"),
+                Arguments.of(
+                        "dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 192.0.2.22",
+                        3,
+                        DnatRule.Select.CLIENT_HASH,
+                        "dnat proto tcp to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 192.0.2.22 port 21"
+                                + " select client-hash"),
+                Arguments.of(
+                        "dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 select round-robin",
+                        2,
+                        DnatRule.Select.ROUND_ROBIN,
+                        "dnat proto tcp to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 port 21 select round-robin"),
+                Arguments.of(
+                        "dnat proto tcp to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 port 2121 select client-hash",
+                        2,
+                        DnatRule.Select.CLIENT_HASH,
+                        "dnat proto tcp to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 port 2121 select client-hash"),
+                Arguments.of(
+                        "dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20 2001:db8:1::21 select round-robin",
+                        2,
+                        DnatRule.Select.ROUND_ROBIN,
+                        "dnat proto tcp to 2001:db8:ff::1 port 21 -> 2001:db8:1::20 2001:db8:1::21 port 21"
+                                + " select round-robin"),
+                Arguments.of(
+                        "dnat proto udp to 203.0.113.1 port 5000-5001 -> 192.0.2.20 192.0.2.21 port 6000",
+                        2,
+                        DnatRule.Select.CLIENT_HASH,
+                        "dnat proto udp to 203.0.113.1 port 5000-5001 -> 192.0.2.20 192.0.2.21 port 6000-6001"
+                                + " select client-hash"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("dnatPools")
+    void dnatPoolGrammar(String line, int size, DnatRule.Select select, String described) throws Exception {
+        DnatRule d = ConfigParser.parse(PORTS + line + "\n", "lb.conf").dnat().get(0);
+        assertEquals(size, d.pool().size());
+        assertEquals(select, d.select());
+        assertEquals(described, d.describe());
+        assertEquals(d.pool().get(0), d.internalAddress());
+    }
+
+    @Test
+    void dataSourcePortPolicy() throws Exception {
+        assertFalse(ConfigParser.parse(PORTS, "a.conf").ftp().strictDataSourcePort(), "default any");
+        assertFalse(ConfigParser.parse(PORTS + "ftp data-source-port any\n", "a.conf")
+                .ftp()
+                .strictDataSourcePort());
+        Config c = ConfigParser.parse(PORTS + "ftp data-source-port strict\n", "s.conf");
+        assertTrue(c.ftp().strictDataSourcePort());
+        assertTrue(c.describe().contains("active data from port 20 or control port - 1 only"), c.describe());
+    }
+
     private static Arguments bad(String text, int line, String fragment) {
         String full = text.startsWith("!") ? text.substring(1) : PORTS + text + "\n";
         return Arguments.of(full, line, fragment);
+    }
+
+    @Test
+    void keepaliveAndResetExpiredSettings() throws Exception {
+        String[][] sides = {{"inside", "1"}, {"outside", "2"}, {"both", "3"}, {"off", "0"}};
+        for (String[] side : sides) {
+            Config c = ConfigParser.parse(PORTS + "flows reset-expired " + side[0] + "\n", "r.conf");
+            assertEquals(Integer.parseInt(side[1]), c.limits().resetExpired(), side[0]);
+        }
+        Config c = ConfigParser.parse(PORTS + """
+                ftp keepalive 60s
+                flows reset-rate 10
+                flows reset-burst 5
+                timeout tcp-established 3s
+                """, "k.conf");
+        assertEquals(60_000, c.ftp().keepaliveMs());
+        assertEquals(10, c.limits().resetRate());
+        assertEquals(5, c.limits().resetBurst());
+        assertEquals(3_000, c.timeouts().tcpEstablishedMs());
+        assertEquals(
+                0,
+                ConfigParser.parse(PORTS + "ftp keepalive off\n", "o.conf")
+                        .ftp()
+                        .keepaliveMs());
+    }
+
+    @Test
+    void rejectsKeepaliveTwice() {
+        assertThrows(
+                ConfigException.class,
+                () -> ConfigParser.parse(PORTS + "ftp keepalive 5s\nftp keepalive 6s\n", "t.conf"));
     }
 
     @ParameterizedTest(name = "[{index}] line {1}: {2}")

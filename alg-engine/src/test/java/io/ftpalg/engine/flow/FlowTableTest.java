@@ -101,6 +101,41 @@ class FlowTableTest {
         assertEquals(0, t.state(f));
     }
 
+    /** Allocates and indexes a flow with distinct tuples (client port {@code port}). */
+    private static int flow(FlowTable t, int port) {
+        int f = t.allocate();
+        set(t, f, FlowTable.ORIGINAL, new Key(0, CLIENT, 0, SERVER, FlowTable.meta(4, 6, port, 21)));
+        set(t, f, FlowTable.REPLY, new Key(0, SERVER, 0, NAT, FlowTable.meta(4, 6, 21, port)));
+        t.insert(f);
+        t.state(f, FlowState.LIVE | FlowState.TCP_ESTABLISHED);
+        return f;
+    }
+
+    @Test
+    void childCountFollowsLinkAndRemoveAndIgnoresAReusedParentRecord() {
+        FlowTable t = new FlowTable(4);
+        int control = flow(t, 40000);
+        int d1 = flow(t, 40001);
+        int d2 = flow(t, 40002);
+        t.linkChild(d1, control);
+        t.linkChild(d2, control);
+        assertEquals(2, t.children[control]);
+        assertEquals(control, t.parent[d1]);
+        t.remove(d1);
+        assertEquals(1, t.children[control]);
+        // The control record goes and is reused by an unrelated flow: the old child must not touch its count.
+        t.remove(control);
+        int reused = flow(t, 40003);
+        assertEquals(control, reused, "the freed record is taken again (free stack)");
+        int d3 = flow(t, 40004);
+        t.linkChild(d3, reused);
+        assertEquals(1, t.children[reused]);
+        t.remove(d2); // child of the old connection in this record
+        assertEquals(1, t.children[reused], "a child of an earlier generation is not counted");
+        t.remove(d3);
+        assertEquals(0, t.children[reused]);
+    }
+
     @Test
     void ipv6TuplesUseAllBits() {
         FlowTable t = new FlowTable(4);

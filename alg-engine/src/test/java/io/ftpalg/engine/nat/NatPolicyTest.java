@@ -289,4 +289,49 @@ class NatPolicyTest {
         assertNotEquals(777, nat.replyDport);
         assertTrue(nat.replyDport >= 30000 && nat.replyDport <= 30009);
     }
+
+    private static final String POOL =
+            "dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 192.0.2.22 port 2121 select %s\n";
+
+    /** client-hash: the member depends on the client's address only (not its port); clients spread over the pool. */
+    @Test
+    void clientHashIsStickyPerAddressAndSpreads() throws Exception {
+        FlowTable flows = new FlowTable(64);
+        NatPolicy nat = policy(POOL.formatted("client-hash"), flows);
+        Map<Long, Integer> counts = new HashMap<>();
+        for (int c = 0; c < 60; c++) {
+            Long member = null;
+            for (int port = 40000; port < 40005; port++) {
+                PacketSlot s = tcp("198.51.100." + (10 + c), port, "203.0.113.1", 21, PacketSlot.PORT_OUTSIDE);
+                assertNull(nat.plan(s));
+                assertTrue(nat.destinationMapped && nat.balanced);
+                assertEquals(2121, nat.replySport);
+                if (member == null) {
+                    member = nat.replySrcLo;
+                }
+                assertEquals(member, nat.replySrcLo, "client " + c + " port " + port);
+            }
+            counts.merge(member, 1, Integer::sum);
+        }
+        assertEquals(3, counts.size(), "60 clients reach all 3 members: " + counts);
+        for (int n : counts.values()) {
+            assertTrue(n >= 8, "no member starved: " + counts);
+        }
+    }
+
+    /** round-robin: each plan takes the next member; check() (the engine's to-gateway question) takes no turn. */
+    @Test
+    void roundRobinTakesTurnsAndCheckDoesNot() throws Exception {
+        FlowTable flows = new FlowTable(64);
+        NatPolicy nat = policy(POOL.formatted("round-robin"), flows);
+        PacketSlot s = tcp("198.51.100.10", 40000, "203.0.113.1", 21, PacketSlot.PORT_OUTSIDE);
+        for (int i = 0; i < 7; i++) {
+            assertNull(nat.check(s));
+            assertNull(nat.plan(s));
+            assertEquals(ipv4("192.0.2.2" + (i % 3)), nat.replySrcLo, "flow " + i);
+        }
+        PacketSlot other = tcp("198.51.100.10", 40000, "203.0.113.1", 22, PacketSlot.PORT_OUTSIDE);
+        assertEquals(Counter.DROP_INBOUND_UNSOLICITED, nat.plan(other), "the pool covers port 21 only");
+        assertFalse(nat.balanced);
+    }
 }

@@ -18,6 +18,13 @@ public final class FtpDriver {
     public final Host server;
     public Conn c;
     public Conn s;
+    /**
+     * The receiving end of the last data connection: for active mode the client's accepted connection (its
+     * {@code remotePort} is the source port the client saw), for passive mode the server's.
+     */
+    public Conn lastData;
+    /** The source port the server's active-mode data connections come from (20 by RFC 959 convention). */
+    public int serverDataPort = 20;
 
     public FtpDriver(SimNet net, Host client, Host server) {
         this.net = net;
@@ -46,6 +53,46 @@ public final class FtpDriver {
         return this;
     }
 
+    /**
+     * Connects to a load-balanced {@code address:port}, every host of {@code servers} listening there; the driver's
+     * server is the one the gateway chose (null when none accepted). Greets and logs in like {@link #login}.
+     */
+    public static FtpDriver loginAny(
+            SimNet net, Host client, java.util.List<Host> servers, int clientPort, String address, int port) {
+        return loginAny(net, client, servers, clientPort, address, port, port);
+    }
+
+    /** {@link #loginAny} where the servers listen on {@code serverPort} (a dnat that also maps the port). */
+    public static FtpDriver loginAny(
+            SimNet net,
+            Host client,
+            java.util.List<Host> servers,
+            int clientPort,
+            String address,
+            int port,
+            int serverPort) {
+        int[] before = new int[servers.size()];
+        for (int i = 0; i < servers.size(); i++) {
+            servers.get(i).listen(serverPort);
+            before[i] = servers.get(i).accepted(serverPort).size();
+        }
+        Conn cc = client.connect(clientPort, address, port);
+        for (int i = 0; i < servers.size(); i++) {
+            if (servers.get(i).accepted(serverPort).size() > before[i]) {
+                FtpDriver f = new FtpDriver(net, client, servers.get(i));
+                f.c = cc;
+                f.s = servers.get(i).lastAccepted(serverPort);
+                f.reply("220 (vsFTPd 3.0.3)\r\n");
+                f.command("USER anonymous\r\n");
+                f.reply("331 Please specify the password.\r\n");
+                f.command("PASS guest@\r\n");
+                f.reply("230 Login successful.\r\n");
+                return f;
+            }
+        }
+        return null;
+    }
+
     /** Client sends a command; returns it as the server received it. */
     public String command(String line) {
         c.send(line);
@@ -69,12 +116,13 @@ public final class FtpDriver {
         command("RETR file.bin\r\n");
         client.listen(clientDataPort);
         int before = client.accepted(clientDataPort).size();
-        Conn d = server.connect(20, ep.ip(), ep.port());
+        Conn d = server.connect(serverDataPort, ep.ip(), ep.port());
         if (client.accepted(clientDataPort).size() == before) {
             reply("425 Failed to establish connection.\r\n");
             return null;
         }
         Conn dc = client.lastAccepted(clientDataPort);
+        lastData = dc;
         reply("150 Opening BINARY mode data connection for file.bin (" + file.length + " bytes).\r\n");
         d.send(file);
         d.close();
@@ -101,6 +149,7 @@ public final class FtpDriver {
             return null;
         }
         Conn ds = server.lastAccepted(serverDataPort);
+        lastData = ds;
         command("STOR upload.bin\r\n");
         reply("150 Ok to send data.\r\n");
         d.send(file);
@@ -110,7 +159,8 @@ public final class FtpDriver {
         return ds.receivedBytes();
     }
 
-    private int nextClientPort = 45000;
+    /** The client port of the next passive data connection (two drivers on one client host set it apart). */
+    public int nextClientPort = 45000;
 
     public void quit() {
         command("QUIT\r\n");

@@ -30,7 +30,10 @@ import java.util.Map;
  *
  * Endpoints acknowledge every data segment at once, so acknowledgement translation is exercised on every
  * transfer. Time advances one millisecond per segment sent. Inputs and outputs of the engine are recorded, in
- * order, for golden captures.
+ * order, for golden captures; frames the engine makes itself (its {@code Emitter}: resets, keepalive probes, ARP)
+ * are recorded as outputs where they were emitted and delivered after the engine returns, as the live pipeline's
+ * transmit stage does. An endpoint answers a segment below its receive window (a keepalive probe) with an ACK, as
+ * real stacks do (RFC 9293 section 3.10.7.4).
  */
 public final class SimNet implements AutoCloseable {
     public static final String GW_INSIDE_MAC = "02:00:00:00:00:01";
@@ -55,6 +58,10 @@ public final class SimNet implements AutoCloseable {
     private int macSeq = 0x10;
     /** When false, segments a host sends are dropped before the engine (to model loss). */
     private boolean lossNext;
+    /** Frames the engine emitted during the current call, to deliver once it returns. */
+    private final List<Frame> emitted = new ArrayList<>();
+    /** Time of the packet (or tick) the engine is processing, for the frames it emits. */
+    private long engineClock;
 
     public SimNet(Config config) {
         this(config, EventSink.NONE);
@@ -71,6 +78,33 @@ public final class SimNet implements AutoCloseable {
      */
     public SimNet(Engine engine) {
         this.engine = engine;
+        engine.setEmitter((f, off, len, port) -> {
+            Frame out = new Frame(port, engineClock, Arrays.copyOfRange(f, off, off + len));
+            outputs.add(out);
+            emitted.add(out);
+        });
+    }
+
+    /** Frames the engine emitted itself (its Emitter), in order, with their egress ports. */
+    public final List<Frame> emittedAll = new ArrayList<>();
+
+    /**
+     * Runs the engine's idle tick at the current clock (as the live pipeline does when no traffic arrives) and
+     * delivers what it emitted. Frames emitted by a tick appear in {@link #outputs} but, having no input frame,
+     * cannot be reproduced by a replay of {@link #inputs}: golden scripts do not tick.
+     */
+    public void tick() {
+        engineClock = clockNanos;
+        engine.tick(clockNanos);
+        deliverEmitted();
+    }
+
+    private void deliverEmitted() {
+        while (!emitted.isEmpty()) {
+            Frame f = emitted.remove(0);
+            emittedAll.add(f);
+            deliver(f.port(), f.bytes());
+        }
     }
 
     public Host host(String name, String ip, int side) {
@@ -121,11 +155,15 @@ public final class SimNet implements AutoCloseable {
             slot.length = f.bytes.length;
             slot.ingressPort = f.port;
             slot.timestampNanos = f.timeNanos;
+            engineClock = f.timeNanos;
             int verdict = engine.process(slot);
             if (verdict == Engine.FORWARD) {
                 byte[] out = Arrays.copyOf(slot.data, slot.length);
                 outputs.add(new Frame(slot.egressPort, f.timeNanos, out));
+                deliverEmitted();
                 deliver(slot.egressPort, out);
+            } else {
+                deliverEmitted();
             }
             queue.poll();
         }
@@ -247,6 +285,11 @@ public final class SimNet implements AutoCloseable {
         public boolean established;
         public boolean finReceived;
         public boolean resetReceived;
+        /** The RST this end received (its frame as delivered), or null. */
+        public byte[] resetFrame;
+        /** Segments below the window (keepalive probes) this end answered. */
+        public int keepalivesAnswered;
+
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private int taken;
         private int mss = 1460;
@@ -272,6 +315,11 @@ public final class SimNet implements AutoCloseable {
 
         public long sndNxt() {
             return sndNxt;
+        }
+
+        /** The next sequence number this end expects from its peer (in its own view). */
+        public long rcvNxt() {
+            return rcvNxt;
         }
 
         /** Sends data, split at the MSS. */
@@ -360,6 +408,7 @@ public final class SimNet implements AutoCloseable {
             int flags = s.tcpFlags;
             if ((flags & TcpHeader.RST) != 0) {
                 resetReceived = true;
+                resetFrame = Arrays.copyOf(s.data, s.length);
                 return;
             }
             if ((flags & TcpHeader.ACK) != 0) {
@@ -386,6 +435,11 @@ public final class SimNet implements AutoCloseable {
             int len = s.payloadLength;
             boolean fin = (flags & TcpHeader.FIN) != 0;
             if (len == 0 && !fin) {
+                if (established && (int) (s.seq - rcvNxt) < 0) {
+                    // Below the window: an old duplicate or a keepalive probe; answer with our current state.
+                    keepalivesAnswered++;
+                    sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+                }
                 return;
             }
             int rel = (int) (s.seq - rcvNxt);

@@ -46,6 +46,18 @@ final class GoldenCases {
             dnat to 203.0.113.1 port 21 -> 192.0.2.20
             """;
 
+    /** Scenario 4: two identical servers behind one virtual address, sessions dealt out in turn. */
+    static final String LB = ROUTER + """
+            dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 select round-robin
+            dnat to 2001:db8:ff::1 port 21 -> 2001:db8:1::20 2001:db8:1::21 select round-robin
+            """;
+
+    /** Scenario 8: a server on 2121 published as 21; its active data comes from 2120 (N-1). */
+    static final String PORT20 = ROUTER + """
+            dnat to 203.0.113.1 port 21 -> 192.0.2.20 port 2121
+            ftp ports 21 2121
+            """;
+
     private static final int IN = PacketSlot.PORT_INSIDE;
     private static final int OUT = PacketSlot.PORT_OUTSIDE;
 
@@ -235,6 +247,67 @@ final class GoldenCases {
                             f.quit();
                         }),
                 new Case(
+                        "control-kept-alive",
+                        "Scenario 5: a 3 s control idle timeout and a 20 s active-mode download; the control"
+                                + " connection is kept while its data connection lives, keepalive probes (ftp keepalive"
+                                + " 2s) go to both ends and are answered, the 226 arrives, a second RETR works",
+                        SNAT + "timeout tcp-established 3s\nftp keepalive 2s\n",
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "192.0.2.10", IN),
+                                    net.host("server", "198.51.100.20", OUT));
+                            f.login(40010, "198.51.100.20", 21);
+                            f.command("PORT 192,0,2,10,195,80\r\n");
+                            f.reply("200 PORT command successful. Consider using PASV.\r\n");
+                            f.command("RETR big.bin\r\n");
+                            f.client.listen(50000);
+                            SimNet.Conn d = f.server.connect(20, "203.0.113.1", 50000);
+                            SimNet.Conn dc = f.client.lastAccepted(50000);
+                            f.reply("150 Opening BINARY mode data connection for big.bin (20000 bytes).\r\n");
+                            byte[] file = FtpDriver.data(20_000, 50);
+                            for (int i = 0; i < 20; i++) {
+                                net.advanceMillis(1000); // one 1000-byte chunk a second
+                                d.send(java.util.Arrays.copyOfRange(file, i * 1000, (i + 1) * 1000));
+                            }
+                            d.close();
+                            dc.close();
+                            f.expectSame("slow RETR", file, dc.receivedBytes());
+                            if (!f.reply("226 Transfer complete.\r\n").equals("226 Transfer complete.\r\n")) {
+                                net.errors.add("226 did not arrive");
+                            }
+                            if (f.c.keepalivesAnswered == 0 || f.s.keepalivesAnswered == 0) {
+                                net.errors.add("no keepalive probe reached both ends");
+                            }
+                            byte[] second = FtpDriver.data(2000, 51);
+                            f.expectSame("second RETR", second, f.activeRetr(false, 50001, second));
+                            f.quit();
+                        }),
+                new Case(
+                        "reset-expired",
+                        "Scenario 6: a connection through source NAT idles past a 10 s timeout; the inside"
+                                + " client's next segment is answered with a RST (flows reset-expired inside, the"
+                                + " default), the outside server's is dropped without one",
+                        SNAT + "timeout tcp-established 10s\n",
+                        net -> {
+                            SimNet.Host client = net.host("client", "192.0.2.10", IN);
+                            SimNet.Host server = net.host("server", "198.51.100.20", OUT);
+                            server.listen(80);
+                            SimNet.Conn c = client.connect(40020, "198.51.100.20", 80);
+                            SimNet.Conn s = server.lastAccepted(80);
+                            c.send("GET / HTTP/1.0\r\n\r\n");
+                            s.send("HTTP/1.0 200 OK\r\n\r\n");
+                            net.advanceMillis(15_000);
+                            s.send("late data from the server\r\n");
+                            c.send("late data from the client\r\n");
+                            if (!c.resetReceived) {
+                                net.errors.add("the inside client got no RST");
+                            }
+                            if (s.resetReceived) {
+                                net.errors.add("the outside server got a RST (reset-expired is inside only)");
+                            }
+                        }),
+                new Case(
                         "demo",
                         "The bundled demo: an inside client in active mode through source NAT, an outside"
                                 + " client in passive mode to the published inside server, and IPv6 EPRT",
@@ -262,7 +335,138 @@ final class GoldenCases {
                             c.login(40002, "2001:db8:2::20", 21);
                             c.expectSame("RETR", file, c.activeRetr(true, 50001, file));
                             c.quit();
+                        }),
+                new Case(
+                        "lb-passive",
+                        "Scenario 4: two clients on a load-balanced virtual address land on two servers;"
+                                + " PASV (227 carries the virtual address) and EPSV data reach each control's server",
+                        LB,
+                        net -> {
+                            List<Host> servers = List.of(
+                                    net.host("server0", "192.0.2.20", IN), net.host("server1", "192.0.2.21", IN));
+                            for (int i = 0; i < 2; i++) {
+                                FtpDriver f = FtpDriver.loginAny(
+                                        net,
+                                        net.host("client" + i, "198.51.100.1" + i, OUT),
+                                        servers,
+                                        40000,
+                                        "203.0.113.1",
+                                        21);
+                                if (f == null || f.server != servers.get(i)) {
+                                    net.errors.add("client " + i + " not on server " + i);
+                                    return;
+                                }
+                                for (int t = 0; t < 2; t++) {
+                                    byte[] file = FtpDriver.data(1500 + 200 * t, 50 + 10 * i + t);
+                                    f.expectSame("STOR " + t, file, f.passiveStor(t == 1, 30000 + t, null, file));
+                                    sameServer(net, f);
+                                }
+                                f.quit();
+                            }
+                        }),
+                new Case(
+                        "lb-active",
+                        "Scenario 4 in active mode: each server's PORT/EPRT data connection leaves as the"
+                                + " virtual address, source port 20 kept",
+                        LB,
+                        net -> {
+                            List<Host> servers = List.of(
+                                    net.host("server0", "192.0.2.20", IN), net.host("server1", "192.0.2.21", IN));
+                            for (int i = 0; i < 2; i++) {
+                                FtpDriver f = FtpDriver.loginAny(
+                                        net,
+                                        net.host("client" + i, "198.51.100.1" + i, OUT),
+                                        servers,
+                                        40000,
+                                        "203.0.113.1",
+                                        21);
+                                if (f == null || f.server != servers.get(i)) {
+                                    net.errors.add("client " + i + " not on server " + i);
+                                    return;
+                                }
+                                for (int t = 0; t < 2; t++) {
+                                    byte[] file = FtpDriver.data(1700 + 200 * t, 60 + 10 * i + t);
+                                    f.expectSame("RETR " + t, file, f.activeRetr(t == 1, 50000 + t, file));
+                                    fromVip(net, f, "203.0.113.1", 20);
+                                }
+                                f.quit();
+                            }
+                        }),
+                new Case(
+                        "lb-v6",
+                        "Scenario 4 over IPv6: EPSV and EPRT through a load-balanced virtual address",
+                        LB,
+                        net -> {
+                            List<Host> servers = List.of(
+                                    net.host("server0", "2001:db8:1::20", IN),
+                                    net.host("server1", "2001:db8:1::21", IN));
+                            for (int i = 0; i < 2; i++) {
+                                FtpDriver f = FtpDriver.loginAny(
+                                        net,
+                                        net.host("client" + i, "2001:db8:2::1" + i, OUT),
+                                        servers,
+                                        40000,
+                                        "2001:db8:ff::1",
+                                        21);
+                                if (f == null || f.server != servers.get(i)) {
+                                    net.errors.add("client " + i + " not on server " + i);
+                                    return;
+                                }
+                                byte[] file = FtpDriver.data(1300, 70 + i);
+                                f.expectSame("STOR", file, f.passiveStor(true, 30000, null, file));
+                                sameServer(net, f);
+                                f.expectSame("RETR", file, f.activeRetr(true, 50000, file));
+                                fromVip(net, f, "2001:db8:ff::1", 20);
+                                f.quit();
+                            }
+                        }),
+                new Case(
+                        "port20-active-dnat",
+                        "Scenario 8: a server on 2121 behind destination NAT (published as 21) connects from"
+                                + " 2120; the client sees 20 (N-1 of 21); a second session's data from port 20 to the"
+                                + " same client endpoint would take the same outside tuple and is remapped"
+                                + " (nat-data-source-port-remapped)",
+                        PORT20,
+                        net -> {
+                            Host client = net.host("client", "198.51.100.10", OUT);
+                            Host server = net.host("server", "192.0.2.20", IN);
+                            FtpDriver a =
+                                    FtpDriver.loginAny(net, client, List.of(server), 40000, "203.0.113.1", 21, 2121);
+                            FtpDriver b =
+                                    FtpDriver.loginAny(net, client, List.of(server), 40001, "203.0.113.1", 21, 2121);
+                            if (a == null || b == null) {
+                                net.errors.add("control connections not forwarded");
+                                return;
+                            }
+                            a.serverDataPort = 2120;
+                            // B's data from port 20 (the other convention) maps onto A's outside tuple
+                            // (client:50000 <- 203.0.113.1:20), still in TIME_WAIT.
+                            b.serverDataPort = 20;
+                            byte[] file = FtpDriver.data(2100, 80);
+                            a.expectSame("RETR a", file, a.activeRetr(false, 50000, file));
+                            fromVip(net, a, "203.0.113.1", 20);
+                            b.expectSame("RETR b", file, b.activeRetr(false, 50000, file));
+                            if (b.lastData != null && b.lastData.remotePort == 20) {
+                                net.errors.add("second data connection from port 20 to the same endpoint not remapped");
+                            }
+                            a.quit();
+                            b.quit();
                         }));
+    }
+
+    /** The data connection just made reached the server of the session's control connection. */
+    private static void sameServer(SimNet net, FtpDriver f) {
+        if (f.lastData == null || f.lastData.host != f.server) {
+            net.errors.add("data connection not on the control connection's server " + f.server.ip);
+        }
+    }
+
+    /** The active data connection just made arrived at the client from {@code vip}:{@code port}. */
+    private static void fromVip(SimNet net, FtpDriver f, String vip, int port) {
+        if (f.lastData == null || !f.lastData.remoteIp.equals(vip) || f.lastData.remotePort != port) {
+            net.errors.add("active data not from " + vip + ":" + port + ": "
+                    + (f.lastData == null ? "none" : f.lastData.remoteIp + ":" + f.lastData.remotePort));
+        }
     }
 
     private GoldenCases() {}

@@ -1,4 +1,4 @@
-package io.ftpalg.bench.engine;
+package io.ftpalg.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
  * processes do to the caches between time slices, so compare only runs alternated side by side.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.ftpalg.bench.engine.CpuTimeRunner \
- *     io.ftpalg.bench.engine.EngineFastPathBenchmark forward flows=10000 [warmup-s=3 rounds=5 round-ms=1000]
+ * java -cp benchmarks/target/benchmarks.jar io.ftpalg.bench.CpuTimeRunner \
+ *     io.ftpalg.engine.pipeline.EngineFastPathBenchmark forward flows=10000 [warmup-s=3 rounds=5 round-ms=1000]
  * </pre>
  *
  * The class is found by name and driven by reflection ({@code setUp}, the method, {@code tearDown}; {@code

@@ -1,28 +1,21 @@
-package io.ftpalg.bench.engine;
+package io.ftpalg.engine.pipeline;
 
+import io.ftpalg.bench.ChronicleForked;
+import io.ftpalg.bench.Tcp;
 import io.ftpalg.engine.codec.Bytes;
 import io.ftpalg.engine.codec.TcpHeader;
 import io.ftpalg.engine.config.ConfigParser;
-import io.ftpalg.engine.pipeline.Engine;
-import io.ftpalg.engine.pipeline.PacketSlot;
 import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.stats.Counter;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The established-flow fast path: a data segment of an established, source-NATed TCP flow, inside to outside,
@@ -44,25 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>java -jar benchmarks/target/benchmarks.jar EngineFastPath -prof gc</pre>
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            // Root pom property chronicle.jvm.flags (Chronicle Map backs the expectation table of every Engine).
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-Dchronicle.analytics.disable=true",
-            "-Dchronicle.announcer.disable=true"
-        })
-public class EngineFastPathBenchmark {
+public class EngineFastPathBenchmark extends ChronicleForked {
     /** Packets per benchmark invocation. */
     static final int BATCH = 256;
 

@@ -1,4 +1,4 @@
-package io.ftpalg.bench.engine;
+package io.ftpalg.bench;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
  * the result is the median over slices of the per-slice-pair ratio B/A, with each side's median CPU ns per op.
  *
  * <pre>
- * java $CHRONICLE_FLAGS -cp benchmarks/target/benchmarks.jar io.ftpalg.bench.engine.AbCpuTime \
- *     /tmp/old.jar benchmarks/target/benchmarks.jar io.ftpalg.bench.engine.EngineFastPathBenchmark forward \
+ * java $CHRONICLE_FLAGS -cp benchmarks/target/benchmarks.jar io.ftpalg.bench.AbCpuTime \
+ *     /tmp/old.jar benchmarks/target/benchmarks.jar io.ftpalg.engine.pipeline.EngineFastPathBenchmark forward \
  *     flows=10000 [warmup-s=3 pairs=20 slice-ms=300]
  * </pre>
  *
