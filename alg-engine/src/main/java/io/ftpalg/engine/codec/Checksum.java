@@ -76,6 +76,14 @@ public final class Checksum {
      * included, folds to 0xFFFF (RFC 1071 section 1(4)).
      */
     public static boolean verifyIpv4Header(byte[] b, int off, int headerLength) {
+        if (headerLength == Ipv4Header.MIN_LENGTH) {
+            // The common header without options, every packet: two 64-bit loads and one 32-bit load instead of a
+            // loop of five; the sum of the four 32-bit halves folds to the same one's-complement sum.
+            long w0 = Bytes.i64(b, off);
+            long w1 = Bytes.i64(b, off + 8);
+            long s = (w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + Bytes.u32(b, off + 16);
+            return fold(s) == 0xFFFF;
+        }
         return fold(sum(b, off, headerLength)) == 0xFFFF;
     }
 

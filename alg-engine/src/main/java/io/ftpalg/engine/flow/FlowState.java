@@ -4,10 +4,11 @@ package io.ftpalg.engine.flow;
  * The flow state word: a TCP state in the low four bits and flags above it. A free record has state 0.
  *
  * <pre>
- *  31  30 29         12 11 10  9  8  7  6  5  4  3  2  1  0
- * +---+---+------------+--+--+--+--+--+--+--+--+-----------+
- * |NF |DT |  reserved  |OP|DA|CT|FR|FO|RS|AS|LV|  tcp state |
- * +---+---+------------+--+--+--+--+--+--+--+--+-----------+
+ *  31  30  29 28         12 11 10  9  8  7  6  5  4  3  2  1  0
+ * +---+---+---+------------+--+--+--+--+--+--+--+--+-----------+
+ * | - |NF |DT |  reserved  |OP|DA|CT|FR|FO|RS|AS|LV|  tcp state |
+ * +---+---+---+------------+--+--+--+--+--+--+--+--+-----------+
+ *  bit 31 is not a flag: FlowTable stores a flow's origin port there (FlowTable.state masks it off)
  *  LV live  AS assured (established, never early-dropped)  RS reply seen
  *  FO FIN seen from ORIGINAL  FR FIN seen from REPLY  CT FTP control  DA FTP data  OP FTP opaque (TLS)
  *  DT FTP detection: the first exchange is being inspected ('ftp detect')
@@ -36,9 +37,9 @@ public final class FlowState {
     public static final int FTP_CONTROL = 1 << 9;
     public static final int FTP_DATA = 1 << 10;
     /** 'ftp detect': the connection's first exchange is being inspected for an FTP greeting and command. */
-    public static final int FTP_DETECT = 1 << 30;
+    public static final int FTP_DETECT = 1 << 29;
     /** 'ftp detect' decided the connection is not FTP (or could not tell): nothing in it is ever read. */
-    public static final int NOT_FTP = 1 << 31;
+    public static final int NOT_FTP = 1 << 30;
 
     private FlowState() {}
 

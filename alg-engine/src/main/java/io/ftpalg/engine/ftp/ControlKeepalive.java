@@ -176,9 +176,9 @@ public final class ControlKeepalive {
             if (f < 0
                     || f != owner[s]
                     || !flows.inUse(f)
-                    || flows.session[f] != s
+                    || flows.session(f) != s
                     || flows.generation[f] != ownerGeneration[s]
-                    || FlowState.tcp(flows.state[f]) != FlowState.TCP_ESTABLISHED
+                    || FlowState.tcp(flows.state(f)) != FlowState.TCP_ESTABLISHED
                     || valid[s * 2] != ALL_VALID
                     || valid[s * 2 + 1] != ALL_VALID) {
                 continue;
@@ -219,7 +219,7 @@ public final class ControlKeepalive {
                 ackOut[to],
                 TcpHeader.ACK,
                 window[to]);
-        int port = e == FlowTable.ORIGINAL ? flows.originPort[f] : flows.originPort[f] ^ 1;
+        int port = e == FlowTable.ORIGINAL ? flows.originPort(f) : flows.originPort(f) ^ 1;
         emitter.emit(frame, 0, len, port);
     }
 }

@@ -233,7 +233,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int ref = flows.lookup(s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
         int flow;
         int dir;
-        if (ref != FlowTable.NONE && flows.deadline[ref >>> 1] - now <= 0 && !keptAlive(ref >>> 1, now)) {
+        if (ref != FlowTable.NONE && flows.deadline(ref >>> 1) - now <= 0 && !keptAlive(ref >>> 1, now)) {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
@@ -262,13 +262,13 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             flow = ref >>> 1;
             dir = ref & 1;
             int expectedIngress =
-                    dir == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+                    dir == FlowTable.ORIGINAL ? flows.originPort(flow) : otherPort(flows.originPort(flow));
             if (ingress != expectedIngress) {
                 return drop(Counter.DROP_WRONG_PORT);
             }
         }
 
-        int word = flows.state[flow];
+        int word = flows.state(flow);
         if (proto == 6) {
             int next = tcp.update(word, dir, s.tcpFlags);
             if (next == TcpTracker.INVALID) {
@@ -278,9 +278,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 counters.inc(Counter.TCP_RESET_SEEN);
             }
             word = next;
-            flows.state[flow] = word;
-            flows.deadline[flow] = now + tcp.timeoutMs(word);
-            int session = flows.session[flow];
+            flows.state(flow, word);
+            flows.deadline(flow, now + tcp.timeoutMs(word));
+            int session = flows.session(flow);
             if (session < 0 && (word & FlowState.FTP_DETECT) != 0) {
                 session = detect(s, flow, dir);
             }
@@ -299,9 +299,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         } else {
             if (dir == FlowTable.REPLY) {
                 word |= FlowState.REPLY_SEEN | FlowState.ASSURED;
-                flows.state[flow] = word;
+                flows.state(flow, word);
             }
-            flows.deadline[flow] = now + genericTimeout(proto, word);
+            flows.deadline(flow, now + genericTimeout(proto, word));
         }
         return finish(s, flow, dir);
     }
@@ -312,7 +312,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         long m = flows.meta(flow, other);
         HeaderRewriter.setSource(s, flows.dstHi(flow, other), flows.dstLo(flow, other), FlowTable.metaDstPort(m));
         HeaderRewriter.setDestination(s, flows.srcHi(flow, other), flows.srcLo(flow, other), FlowTable.metaSrcPort(m));
-        int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort[flow]) : flows.originPort[flow];
+        int egress = dir == FlowTable.ORIGINAL ? otherPort(flows.originPort(flow)) : flows.originPort(flow);
         return finishUntracked(s, otherPort(egress));
     }
 
@@ -422,9 +422,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int flow = flows.allocate();
         if (flow == FlowTable.NONE) {
             int victim = flows.evictCandidate(now, true);
-            if (victim != FlowTable.NONE && flows.deadline[victim] - now <= 0 && keptAlive(victim, now)) {
+            if (victim != FlowTable.NONE && flows.deadline(victim) - now <= 0 && keptAlive(victim, now)) {
                 victim = flows.evictCandidate(now, true); // one more look: the control connection stays
-                if (victim != FlowTable.NONE && flows.deadline[victim] - now <= 0 && keptAlive(victim, now)) {
+                if (victim != FlowTable.NONE && flows.deadline(victim) - now <= 0 && keptAlive(victim, now)) {
                     victim = FlowTable.NONE;
                 }
             }
@@ -432,7 +432,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 drop(Counter.DROP_FLOW_TABLE_FULL);
                 return -1;
             }
-            expire(victim, flows.deadline[victim] - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
+            expire(victim, flows.deadline(victim) - now <= 0 ? Counter.FLOW_EXPIRED : Counter.FLOW_EVICTED);
             flow = flows.allocate();
         }
         flows.setTuple(flow, FlowTable.ORIGINAL, s.srcHi, s.srcLo, s.dstHi, s.dstLo, meta);
@@ -450,7 +450,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 nat.replyDstLo,
                 FlowTable.meta(s.ipVersion, proto, rs, rd));
         flows.insert(flow);
-        flows.originPort[flow] = (byte) s.ingressPort;
+        flows.originPort(flow, (byte) s.ingressPort);
         int word = FlowState.LIVE | (proto == 6 ? FlowState.TCP_NONE : FlowState.GENERIC);
         counters.inc(Counter.FLOW_CREATED);
         if (nat.sourceMapped) {
@@ -473,7 +473,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (session < 0) {
                 counters.inc(Counter.FTP_SESSIONS_EXHAUSTED);
             } else {
-                flows.session[flow] = session;
+                flows.session(flow, session);
                 seqAdjust.reset(session * 2);
                 seqAdjust.reset(session * 2 + 1);
                 word |= FlowState.FTP_CONTROL;
@@ -485,7 +485,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             detector.start(flow);
             counters.inc(Counter.FTP_DETECT_INSPECTED);
         }
-        flows.state[flow] = word;
+        flows.state(flow, word);
         return flow;
     }
 
@@ -499,9 +499,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (v == null) {
             return -1;
         }
-        int word = flows.state[flow] & ~FlowState.FTP_DETECT;
+        int word = flows.state(flow) & ~FlowState.FTP_DETECT;
         if (v != Counter.FTP_DETECT_ATTACHED) {
-            flows.state[flow] = word | FlowState.NOT_FTP;
+            flows.state(flow, word | FlowState.NOT_FTP);
             counters.inc(v);
             if (events.enabled()) {
                 notice(flow, "not-ftp-detected", v.label + ": connection left alone, never read as FTP");
@@ -511,16 +511,16 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         int session = sessions.allocate(flow);
         if (session < 0) {
             // Left alone like an ftp-port connection that finds no session: forwarded, never read.
-            flows.state[flow] = word | FlowState.NOT_FTP;
+            flows.state(flow, word | FlowState.NOT_FTP);
             counters.inc(Counter.FTP_SESSIONS_EXHAUSTED);
             notice(flow, "ftp-detected", "FTP recognised but all ftp sessions are in use: not attached");
             return -1;
         }
-        flows.session[flow] = session;
+        flows.session(flow, session);
         seqAdjust.reset(session * 2);
         seqAdjust.reset(session * 2 + 1);
         detector.attach(sessions, session, flow);
-        flows.state[flow] = word | FlowState.FTP_CONTROL;
+        flows.state(flow, word | FlowState.FTP_CONTROL);
         counters.inc(Counter.FTP_CONTROL_FLOWS);
         counters.inc(Counter.FTP_DETECT_ATTACHED);
         notice(flow, "ftp-detected", "220 greeting and FTP first command seen: attached as an FTP control connection");
@@ -672,10 +672,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         e.newSrcHi = flows.dstHi(flow, dir);
         e.newSrcLo = flows.dstLo(flow, dir);
-        e.ingressPort = other == FlowTable.ORIGINAL ? flows.originPort[flow] : otherPort(flows.originPort[flow]);
+        e.ingressPort = other == FlowTable.ORIGINAL ? flows.originPort(flow) : otherPort(flows.originPort(flow));
         e.controlFlow = flow;
         e.controlGeneration = flows.generation[flow];
-        e.session = flows.session[flow];
+        e.session = flows.session(flow);
         e.createdMs = nowMs;
         e.deadlineMs = nowMs + ftpConfig.expectTimeoutMs();
         int r = expectations.create(e, scratch);
@@ -732,7 +732,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;
         for (int f = 0; f < flows.capacity(); f++) {
-            if (flows.inUse(f) && flows.deadline[f] - nowMs <= 0 && !keptAlive(f, nowMs)) {
+            if (flows.inUse(f) && flows.deadline(f) - nowMs <= 0 && !keptAlive(f, nowMs)) {
                 expire(f, Counter.FLOW_EXPIRED);
             }
         }
@@ -753,20 +753,20 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
      * idle timeout. A control connection that is closing (FIN or RST seen) is not held.
      */
     private boolean keptAlive(int flow, long now) {
-        int word = flows.state[flow];
+        int word = flows.state(flow);
         if ((word & FlowState.FTP_CONTROL) == 0
                 || FlowState.tcp(word) != FlowState.TCP_ESTABLISHED
                 || flows.children[flow] == 0) {
             return false;
         }
-        flows.deadline[flow] = now + tcp.timeoutMs(word);
+        flows.deadline(flow, now + tcp.timeoutMs(word));
         counters.inc(Counter.FTP_CONTROL_KEPT_ALIVE);
         return true;
     }
 
     private void expire(int flow, Counter why) {
         counters.inc(why);
-        int session = flows.session[flow];
+        int session = flows.session(flow);
         if (session >= 0) {
             expectations.removeSession(session, scratch, onRemovedWithControl);
             sessions.free(session);

@@ -1,14 +1,12 @@
 package io.ftpalg.engine.router;
 
-import java.util.Arrays;
-
 /**
  * The neighbour table (RFC 826 ARP cache, RFC 4861 neighbour cache, reduced): IP address on a port to MAC, learnt
  * from ARP, neighbour discovery and the source of received IP frames, each entry valid for {@link #REACHABLE_MS}.
  * While an address is being resolved, one packet for it waits (the latest, as Linux keeps a short queue); it is
  * sent when the answer comes and dropped when the next request is due without one.
  *
- * <p>Primitive arrays, fixed capacity, open addressing over {@link #PROBE} slots; a full probe run reuses its
+ * <p>One primitive array of fixed-size records, fixed capacity, open addressing over {@link #PROBE} slots; a full probe run reuses its
  * least recently confirmed slot. Pending packets live in a fixed pool of {@link #PENDING} buffers.
  */
 public final class Neighbors {
@@ -20,13 +18,21 @@ public final class Neighbors {
     static final int PENDING = 64;
     static final int PENDING_BYTES = 2048;
 
-    private final long[] keyHi;
-    private final long[] keyLo;
-    private final int[] port;
-    private final long[] mac; // -1 = resolving
-    private final long[] updated;
-    private final long[] requested;
-    private final int[] pending; // index into the pool, or -1
+    /**
+     * One record of {@link #LONGS} longs per slot, so that a probe reads one cache line, not one line in each of
+     * six parallel arrays (the forwarding path probes twice per packet: learn the source, resolve the next hop).
+     */
+    private static final int LONGS = 8;
+
+    private static final int HI = 0;
+    private static final int LO = 1;
+    private static final int PORT = 2; // -1 = free slot
+    private static final int MAC = 3; // -1 = resolving
+    private static final int UPDATED = 4;
+    private static final int REQUESTED = 5;
+    private static final int PENDING_INDEX = 6; // index into the pool, or -1
+
+    private final long[] slots;
     private final int mask;
 
     private final byte[][] pool = new byte[PENDING][PENDING_BYTES];
@@ -36,15 +42,11 @@ public final class Neighbors {
 
     public Neighbors(int capacity) {
         int n = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
-        keyHi = new long[n];
-        keyLo = new long[n];
-        port = new int[n];
-        mac = new long[n];
-        updated = new long[n];
-        requested = new long[n];
-        pending = new int[n];
-        Arrays.fill(port, -1);
-        Arrays.fill(pending, -1);
+        slots = new long[n * LONGS];
+        for (int j = 0; j < n; j++) {
+            slots[j * LONGS + PORT] = -1;
+            slots[j * LONGS + PENDING_INDEX] = -1;
+        }
         mask = n - 1;
         for (int i = 0; i < PENDING; i++) {
             poolFree[i] = PENDING - 1 - i;
@@ -57,12 +59,17 @@ public final class Neighbors {
         return (int) (h ^ (h >>> 29)) & mask;
     }
 
+    private boolean matches(int j, int p, long hi, long lo) {
+        int r = j * LONGS;
+        return slots[r + PORT] == p && slots[r + HI] == hi && slots[r + LO] == lo;
+    }
+
     /** The slot of (port, address), or -1. */
     int find(int p, long hi, long lo) {
         int h = home(p, hi, lo);
         for (int i = 0; i < PROBE; i++) {
             int j = (h + i) & mask;
-            if (port[j] == p && keyHi[j] == hi && keyLo[j] == lo) {
+            if (matches(j, p, hi, lo)) {
                 return j;
             }
         }
@@ -75,24 +82,25 @@ public final class Neighbors {
         int victim = h;
         for (int i = 0; i < PROBE; i++) {
             int j = (h + i) & mask;
-            if (port[j] == p && keyHi[j] == hi && keyLo[j] == lo) {
+            if (matches(j, p, hi, lo)) {
                 return j;
             }
-            if (port[j] == -1) {
+            if (slots[j * LONGS + PORT] == -1) {
                 victim = j;
                 break;
             }
-            if (updated[j] < updated[victim]) {
+            if (slots[j * LONGS + UPDATED] < slots[victim * LONGS + UPDATED]) {
                 victim = j;
             }
         }
         freePending(victim);
-        port[victim] = p;
-        keyHi[victim] = hi;
-        keyLo[victim] = lo;
-        mac[victim] = -1;
-        updated[victim] = Long.MIN_VALUE;
-        requested[victim] = Long.MIN_VALUE;
+        int r = victim * LONGS;
+        slots[r + PORT] = p;
+        slots[r + HI] = hi;
+        slots[r + LO] = lo;
+        slots[r + MAC] = -1;
+        slots[r + UPDATED] = Long.MIN_VALUE;
+        slots[r + REQUESTED] = Long.MIN_VALUE;
         return victim;
     }
 
@@ -103,8 +111,8 @@ public final class Neighbors {
      */
     public int learn(int p, long hi, long lo, long m, long nowMs) {
         int j = slotFor(p, hi, lo);
-        mac[j] = m;
-        updated[j] = nowMs;
+        slots[j * LONGS + MAC] = m;
+        slots[j * LONGS + UPDATED] = nowMs;
         return j;
     }
 
@@ -114,16 +122,25 @@ public final class Neighbors {
      */
     public boolean current(int p, long hi, long lo, long m, long nowMs) {
         int j = find(p, hi, lo);
-        return j >= 0 && mac[j] == m && pending[j] < 0 && nowMs - updated[j] < REACHABLE_MS / 2;
+        if (j < 0) {
+            return false;
+        }
+        int r = j * LONGS;
+        return slots[r + MAC] == m && slots[r + PENDING_INDEX] < 0 && nowMs - slots[r + UPDATED] < REACHABLE_MS / 2;
     }
 
     /** The MAC of (port, address), or -1 when unknown or stale. */
     public long lookup(int p, long hi, long lo, long nowMs) {
         int j = find(p, hi, lo);
-        if (j < 0 || mac[j] < 0 || nowMs - updated[j] > REACHABLE_MS) {
+        if (j < 0) {
             return -1;
         }
-        return mac[j];
+        int r = j * LONGS;
+        long m = slots[r + MAC];
+        if (m < 0 || nowMs - slots[r + UPDATED] > REACHABLE_MS) {
+            return -1;
+        }
+        return m;
     }
 
     /**
@@ -133,19 +150,21 @@ public final class Neighbors {
      */
     public boolean park(int p, long hi, long lo, byte[] frame, int len, long nowMs) {
         int j = slotFor(p, hi, lo);
+        int r = j * LONGS;
         if (len <= PENDING_BYTES) {
-            int k = pending[j];
+            int k = (int) slots[r + PENDING_INDEX];
             if (k < 0 && poolFreeTop > 0) {
                 k = poolFree[--poolFreeTop];
-                pending[j] = k;
+                slots[r + PENDING_INDEX] = k;
             }
             if (k >= 0) {
                 System.arraycopy(frame, 0, pool[k], 0, len);
                 poolLen[k] = len;
             }
         }
-        if (requested[j] == Long.MIN_VALUE || nowMs - requested[j] >= RETRY_MS) {
-            requested[j] = nowMs;
+        long requested = slots[r + REQUESTED];
+        if (requested == Long.MIN_VALUE || nowMs - requested >= RETRY_MS) {
+            slots[r + REQUESTED] = nowMs;
             return true;
         }
         return false;
@@ -153,7 +172,7 @@ public final class Neighbors {
 
     /** The packet waiting at slot {@code j}, copied into {@code dst}: its length, or 0 when none. */
     public int takePending(int j, byte[] dst) {
-        int k = pending[j];
+        int k = (int) slots[j * LONGS + PENDING_INDEX];
         if (k < 0) {
             return 0;
         }
@@ -164,10 +183,10 @@ public final class Neighbors {
     }
 
     private void freePending(int j) {
-        int k = pending[j];
+        int k = (int) slots[j * LONGS + PENDING_INDEX];
         if (k >= 0) {
             poolFree[poolFreeTop++] = k;
-            pending[j] = -1;
+            slots[j * LONGS + PENDING_INDEX] = -1;
         }
     }
 }

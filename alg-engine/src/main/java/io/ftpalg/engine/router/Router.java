@@ -241,9 +241,14 @@ public final class Router {
      * @return true if it was neighbour discovery (consumed)
      */
     public boolean ndp(PacketSlot s, long nowMs) {
+        // A small test that the JIT inlines into every packet's path; the body is a call only for ND messages.
         if (s.ipVersion != 6 || s.l4Proto != 58 || s.icmpType < 133 || s.icmpType > 137) {
             return false;
         }
+        return ndpMessage(s, nowMs);
+    }
+
+    private boolean ndpMessage(PacketSlot s, long nowMs) {
         byte[] b = s.data;
         int icmp = s.l4Offset;
         int end = s.l3Offset + s.l3Length;
@@ -340,11 +345,25 @@ public final class Router {
         if (portMac[p] >= 0) {
             EthernetHeader.srcMac(b, 0, portMac[p]);
         }
+        if (addresses[p].length == 0) {
+            // No addresses (replay-friendly): the destination is the next hop, and an unknown one keeps the
+            // frame's own destination MAC. Kept small so that it inlines into the forwarding path.
+            long m = neighbors.lookup(p, s.dstHi, s.dstLo, nowMs);
+            if (m >= 0) {
+                EthernetHeader.dstMac(b, 0, m);
+            }
+            return SEND;
+        }
+        return resolveConfigured(s, p, nowMs);
+    }
+
+    /** {@link #resolve} for a port with addresses: on-link or routed next hop, resolved or parked. */
+    private int resolveConfigured(PacketSlot s, int p, long nowMs) {
+        byte[] b = s.data;
         int v = s.ipVersion;
         long hi = s.dstHi;
         long lo = s.dstLo;
-        boolean configured = addresses[p].length > 0;
-        if (configured && !onLink(p, v, hi, lo)) {
+        if (!onLink(p, v, hi, lo)) {
             Route best = null;
             for (Route r : routes) {
                 IpAddress via = r.via();
@@ -366,8 +385,8 @@ public final class Router {
             EthernetHeader.dstMac(b, 0, m);
             return SEND;
         }
-        if (!configured || portMac[p] < 0) {
-            return SEND; // replay without addresses: keep the frame's destination MAC
+        if (portMac[p] < 0) {
+            return SEND; // no MAC of its own to ask from: keep the frame's destination MAC
         }
         if (neighbors.park(p, hi, lo, b, s.length, nowMs)) {
             solicit(p, v, hi, lo);

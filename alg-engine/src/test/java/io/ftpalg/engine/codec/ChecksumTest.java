@@ -367,4 +367,27 @@ class ChecksumTest {
         }
         return (int) s;
     }
+
+    /**
+     * The 20-byte header fast path of {@link Checksum#verifyIpv4Header} (wide loads) agrees with the general sum,
+     * at odd offsets too, for random headers and for headers made valid by setting their checksum.
+     */
+    @Test
+    void ipv4HeaderVerifyFastPathAgreesWithGeneralSum() {
+        Random rnd = new Random(7);
+        byte[] b = new byte[64];
+        for (int i = 0; i < 20_000; i++) {
+            rnd.nextBytes(b);
+            int off = rnd.nextInt(20);
+            b[off] = 0x45;
+            if ((i & 1) == 0) {
+                Checksum.setIpv4Header(b, off);
+            }
+            boolean general = Checksum.fold(Checksum.sum(b, off, 20)) == 0xFFFF;
+            assertEquals(general, Checksum.verifyIpv4Header(b, off, 20), "header at " + off);
+            if ((i & 1) == 0) {
+                assertTrue(general);
+            }
+        }
+    }
 }

@@ -45,7 +45,7 @@ class FlowTableTest {
         set(t, f, FlowTable.ORIGINAL, orig);
         set(t, f, FlowTable.REPLY, reply);
         t.insert(f);
-        t.state[f] = FlowState.LIVE | FlowState.TCP_SYN_SENT;
+        t.state(f, FlowState.LIVE | FlowState.TCP_SYN_SENT);
         assertEquals(f << 1 | FlowTable.ORIGINAL, orig.lookup(t));
         assertEquals(f << 1 | FlowTable.REPLY, reply.lookup(t));
         assertEquals(1, t.size());
@@ -66,9 +66,39 @@ class FlowTableTest {
         assertEquals(FlowTable.NONE, reply.lookup(t));
         assertEquals(0, t.size());
         assertEquals(gen + 1, t.generation[f]);
-        assertEquals(0, t.state[f]);
-        assertEquals(-1, t.session[f]);
+        assertEquals(0, t.state(f));
+        assertEquals(-1, t.session(f));
         assertEquals(-1, t.parent[f]);
+    }
+
+    /** State word, session and origin port share one long of the record: each keeps its value when the others change. */
+    @Test
+    void packedHotFieldsAreIndependent() {
+        FlowTable t = new FlowTable(4);
+        int f = t.allocate();
+        assertEquals(0, t.state(f));
+        assertEquals(-1, t.session(f));
+        t.originPort(f, 1);
+        t.state(f, FlowState.LIVE | FlowState.TCP_ESTABLISHED | FlowState.FTP_CONTROL);
+        t.session(f, 16383);
+        t.deadline(f, -5);
+        assertEquals(1, t.originPort(f));
+        assertEquals(FlowState.LIVE | FlowState.TCP_ESTABLISHED | FlowState.FTP_CONTROL, t.state(f));
+        assertEquals(16383, t.session(f));
+        assertEquals(-5, t.deadline(f));
+        t.state(f, 0x7FFF_FFFF);
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        assertEquals(1, t.originPort(f));
+        t.originPort(f, 0);
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        assertEquals(16383, t.session(f));
+        t.session(f, -1);
+        t.originPort(f, 1);
+        assertEquals(-1, t.session(f));
+        assertEquals(0x7FFF_FFFF, t.state(f));
+        t.state(f, 0);
+        assertEquals(1, t.originPort(f));
+        assertEquals(0, t.state(f));
     }
 
     /** Allocates and indexes a flow with distinct tuples (client port {@code port}). */
@@ -77,7 +107,7 @@ class FlowTableTest {
         set(t, f, FlowTable.ORIGINAL, new Key(0, CLIENT, 0, SERVER, FlowTable.meta(4, 6, port, 21)));
         set(t, f, FlowTable.REPLY, new Key(0, SERVER, 0, NAT, FlowTable.meta(4, 6, 21, port)));
         t.insert(f);
-        t.state[f] = FlowState.LIVE | FlowState.TCP_ESTABLISHED;
+        t.state(f, FlowState.LIVE | FlowState.TCP_ESTABLISHED);
         return f;
     }
 
@@ -248,7 +278,7 @@ class FlowTableTest {
                 set(t, f, FlowTable.ORIGINAL, a);
                 set(t, f, FlowTable.REPLY, b);
                 t.insert(f);
-                t.state[f] = FlowState.LIVE;
+                t.state(f, FlowState.LIVE);
                 model.put(a, f << 1);
                 model.put(b, f << 1 | 1);
                 flowsLive.put(f, new Key[] {a, b});
@@ -298,8 +328,8 @@ class FlowTableTest {
             set(t, f, 0, new Key(0, 1, 0, 2, FlowTable.meta(4, 6, i + 1, 80)));
             set(t, f, 1, new Key(0, 2, 0, 1, FlowTable.meta(4, 6, 80, i + 1)));
             t.insert(f);
-            t.state[f] = stateWord;
-            t.deadline[f] = deadline;
+            t.state(f, stateWord);
+            t.deadline(f, deadline);
         }
         return t;
     }
@@ -319,11 +349,11 @@ class FlowTableTest {
     void evictPrefersExpiredAndUnestablishedOnlyWithFlag() {
         FlowTable t = tableWith(8, ASSURED_LIVE, 10_000);
         int unest = 3;
-        t.state[unest] = FlowState.LIVE | FlowState.TCP_SYN_SENT;
+        t.state(unest, FlowState.LIVE | FlowState.TCP_SYN_SENT);
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false));
         assertEquals(unest, t.evictCandidate(5_000, true));
         // expired assured flow is a candidate even without the flag; deadline == now counts as expired
-        t.deadline[6] = 5_000;
+        t.deadline(6, 5_000);
         assertEquals(6, t.evictCandidate(5_000, false));
         // the clock hand moves on: the next scan finds the same ones again in turn
         assertEquals(6, t.evictCandidate(5_000, false));
@@ -333,7 +363,7 @@ class FlowTableTest {
     void evictSkipsFreeRecordsAndScansAtMostEvictScan() {
         FlowTable t = tableWith(64, ASSURED_LIVE, 10_000);
         t.remove(0);
-        t.deadline[40] = 0; // expired, but beyond the first scan window
+        t.deadline(40, 0); // expired, but beyond the first scan window
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false)); // records 0..15
         assertEquals(FlowTable.NONE, t.evictCandidate(5_000, false)); // 16..31
         assertEquals(40, t.evictCandidate(5_000, false)); // 32..47

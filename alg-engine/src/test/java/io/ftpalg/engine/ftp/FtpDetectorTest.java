@@ -140,7 +140,7 @@ class FtpDetectorTest {
                 assertEquals(v == expected ? 1 : 0, k.get(v), name + ": " + v.label);
             }
             assertEquals(expected == Counter.FTP_DETECT_ATTACHED ? 1 : 0, k.get(Counter.FTP_CONTROL_FLOWS), name);
-            int word = net.engine.flows().state[0];
+            int word = net.engine.flows().state(0);
             if (expected == null) {
                 assertEquals(FlowState.FTP_DETECT, word & (FlowState.FTP_DETECT | FlowState.NOT_FTP), name);
             } else if (expected == Counter.FTP_DETECT_ATTACHED) {

@@ -64,7 +64,7 @@ class NatPolicyTest {
                 nat.replyDstLo,
                 FlowTable.meta(s.ipVersion, s.l4Proto, nat.replySport, nat.replyDport));
         flows.insert(f);
-        flows.state[f] = 1;
+        flows.state(f, 1);
         return f;
     }
 

@@ -62,7 +62,7 @@ class ControlKeepAliveTest {
         FlowTable t = net.engine.flows();
         int found = -1;
         for (int f = 0; f < t.capacity(); f++) {
-            if (t.inUse(f) && (t.state[f] & FlowState.FTP_CONTROL) != 0) {
+            if (t.inUse(f) && (t.state(f) & FlowState.FTP_CONTROL) != 0) {
                 assertEquals(-1, found, "one control flow");
                 found = f;
             }
@@ -75,7 +75,7 @@ class ControlKeepAliveTest {
         FlowTable t = net.engine.flows();
         int n = 0;
         for (int f = 0; f < t.capacity(); f++) {
-            if (t.inUse(f) && (t.state[f] & FlowState.FTP_DATA) != 0) {
+            if (t.inUse(f) && (t.state(f) & FlowState.FTP_DATA) != 0) {
                 n++;
             }
         }
