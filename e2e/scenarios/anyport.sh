@@ -44,21 +44,6 @@ gw_config() {
   echo "ftp expect-timeout 30s"
 }
 
-# start_gw CONF: sc_start_ftp_alg, and up to 60 s more for the first counters on a loaded machine (the JVM and
-# the expectation map start slowly when the 2 shared cores are busy).
-start_gw() {
-  sc_start_ftp_alg "$1" 2>>"$W/log/start.log" && return 0
-  local i
-  for ((i = 0; i < 300; i++)); do
-    [[ -s "$FTP_ALG_STATS" ]] && return 0
-    kill -0 "$GW_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "anyport: ftp-alg did not start:" >&2
-  tail -5 "$W/log/ftp-alg.log" >&2
-  return 1
-}
-
 # start_servers: vsftpd on 2222 and pyftpdlib on 40021 in the server namespace (passive ports outside both).
 start_servers() {
   sc_vsftpd "$NS_SRV" 2222 "$W/root" vsftpd-2222 pasv_min_port=42000 pasv_max_port=42199 || return 1
@@ -133,7 +118,7 @@ expect_fail_after_login() {
 topo_up snat --gw none --prefix "$TOPO_PREFIX" --third server || { echo "anyport: topology failed" >&2; exit 1; }
 start_servers || exit 1
 gw_config snat any >"$W/gw-snat.conf"
-start_gw "$W/gw-snat.conf" || exit 1
+sc_start_ftp_alg "$W/gw-snat.conf" || exit 1
 
 for p in "${FTP_PORTS[@]}"; do
   expect_ok "snat-curl-port-$p" curl_retr "snat-curl-port-$p" PORT "$SRV4" "$p"
@@ -179,7 +164,7 @@ sc_check smtp-counters "ftp-detect-not-ftp-command $nf (want 1), expect-created 
 # Negative control: detection off, the same active-mode transfers fail after login.
 sc_stop_ftp_alg
 gw_config snat off >"$W/gw-snat-off.conf"
-start_gw "$W/gw-snat-off.conf" || exit 1
+sc_start_ftp_alg "$W/gw-snat-off.conf" || exit 1
 for p in "${FTP_PORTS[@]}"; do
   expect_fail_after_login "snat-curl-port-$p-detect-off" PORT "$SRV4" "$p"
 done
@@ -193,7 +178,7 @@ topo_down
 topo_up dnat --gw none --prefix "$TOPO_PREFIX" || { echo "anyport: topology failed" >&2; exit 1; }
 start_servers || exit 1
 gw_config dnat any >"$W/gw-dnat.conf"
-start_gw "$W/gw-dnat.conf" || exit 1
+sc_start_ftp_alg "$W/gw-dnat.conf" || exit 1
 for p in "${FTP_PORTS[@]}"; do
   expect_ok "dnat-curl-pasv-$p" curl_retr "dnat-curl-pasv-$p" PASV "$PUB4" "$p"
   expect_ok "dnat-ftplib-pasv-$p" ftplib_retr "dnat-ftplib-pasv-$p" pasv "$PUB4" "$p"
@@ -203,7 +188,7 @@ r=$(sc_counter ftp-rewrites)
 sc_check dnat-counters "ftp-detect-attached $n (want 4), ftp-rewrites $r (want >= 4)" test "$n" -eq 4 -a "$r" -ge 4
 sc_stop_ftp_alg
 gw_config dnat off >"$W/gw-dnat-off.conf"
-start_gw "$W/gw-dnat-off.conf" || exit 1
+sc_start_ftp_alg "$W/gw-dnat-off.conf" || exit 1
 for p in "${FTP_PORTS[@]}"; do
   expect_fail_after_login "dnat-curl-pasv-$p-detect-off" PASV "$PUB4" "$p"
 done

@@ -26,21 +26,6 @@ BIG_SHA=$(sc_sha "$ROOT/pub/big.bin")
 SMALL_SHA=$(sc_sha "$ROOT/pub/small.bin")
 sc_vsftpd "$NS_SRV" 21 "$ROOT" vsftpd anon_max_rate=120000 || { sc_fail vsftpd "did not start"; sc_finish; }
 
-# start_gw CONF: sc_start_ftp_alg, with more patience: lib.sh waits 20 s for the first counters, and on a loaded
-# 2-core machine the JVM (Chronicle Map compiles code at start) can need longer; wait up to 40 s more while the
-# process runs.
-start_gw() {
-  sc_start_ftp_alg "$1" 2>/dev/null && return 0
-  local i
-  for ((i = 0; i < 200; i++)); do
-    [[ -s "$FTP_ALG_STATS" ]] && return 0
-    kill -0 "${GW_PID:-0}" 2>/dev/null || { tail -5 "$W/log/ftp-alg.log" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "$SC_NAME: ftp-alg wrote no counters within 60 s" >&2
-  return 1
-}
-
 gw_config() { # gw_config [extra lines...]
   sc_router_config
   echo "snat from 192.0.2.0/24 to $PUB4"
@@ -51,7 +36,7 @@ gw_config() { # gw_config [extra lines...]
 
 # ---- A: long transfer, short control timeout -------------------------------------------------------------
 gw_config >"$W/a.conf"
-if start_gw "$W/a.conf"; then
+if sc_start_ftp_alg "$W/a.conf"; then
   t0=$(date +%s.%N)
   ip netns exec "$NS_CLI" timeout 90 "$PY" "$HERE/e2e/ftplib_client.py" --host "$SRV4" --mode pasv \
     --get "pub/big.bin=$BIG_SHA" --get "pub/small.bin=$SMALL_SHA" >"$W/out/a.txt" 2>&1
@@ -75,7 +60,7 @@ sc_stop_ftp_alg
 
 # ---- B: keepalive probes on an idle control connection ----------------------------------------------------
 gw_config "ftp keepalive 1s" >"$W/b.conf"
-if start_gw "$W/b.conf"; then
+if sc_start_ftp_alg "$W/b.conf"; then
   ip netns exec "$NS_SRV" timeout 20 "$PY" "$HERE/e2e/tcp_keepalive_sniff.py" eth0 21 12 >"$W/out/sniff.txt" 2>&1 &
   SNIFF=$!
   PIDS+=("$SNIFF")
@@ -96,7 +81,7 @@ sc_stop_ftp_alg
 
 # ---- C: negative control: no keepalive, the idle control connection expires ------------------------------
 gw_config >"$W/c.conf"
-if start_gw "$W/c.conf"; then
+if sc_start_ftp_alg "$W/c.conf"; then
   t0=$(date +%s.%N)
   ip netns exec "$NS_CLI" timeout 40 "$PY" "$HERE/e2e/idle_ftp_client.py" --host "$SRV4" --idle 7 \
     --get "pub/small.bin=$SMALL_SHA" >"$W/out/c.txt" 2>&1

@@ -58,21 +58,6 @@ for i in 0 1 2; do
     pasv_max_port=40500 || { sc_fail "vsftpd-$i-2121" "did not start"; sc_finish; }
 done
 
-# start_gw CONF NAME: sc_start_ftp_alg, and on a loaded machine (lib.sh waits 20 s for the first counters) up to
-# 60 s more while the process is alive.
-start_gw() {
-  local i
-  sc_start_ftp_alg "$1" 2>>"$W/log/start.err" && return 0
-  for ((i = 0; i < 300; i++)); do
-    [[ -s "$FTP_ALG_STATS" ]] && return 0
-    kill -0 "$GW_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  cat "$W/log/start.err" >&2
-  sc_fail "$2" "did not start"
-  sc_finish
-}
-
 gw_config() { # gw_config SELECT FTP-PORTS
   sc_router_config
   echo "dnat proto tcp to $VIP4 port 21 -> 192.0.2.20 192.0.2.21 192.0.2.22 select $1"
@@ -87,18 +72,7 @@ gw_config() { # gw_config SELECT FTP-PORTS
 restart_gw() { # restart_gw SELECT FTP-PORTS
   sc_stop_ftp_alg
   gw_config "$1" "$2" >"$W/gw-$1-${2// /-}.conf"
-  start_gw "$W/gw-$1-${2// /-}.conf" "ftp-alg-$1"
-}
-
-# counter_settle NAME WANT: the counter once it reaches WANT, or its value after about 10 s (the stats file is
-# written every second and may trail the last packets).
-counter_settle() {
-  local i v
-  for ((i = 0; i < 10; i++)); do
-    v=$(sc_counter "$1")
-    ((v >= $2)) && break
-  done
-  echo "$v"
+  sc_start_ftp_alg "$W/gw-$1-${2// /-}.conf" || { sc_fail "ftp-alg-$1" "did not start"; sc_finish; }
 }
 
 declare -A SEEN=()      # server index -> sessions
@@ -183,7 +157,7 @@ curl_case rr-curl-epsv-v6 "$NS_C2" 6 EPSV
 curl_case rr-curl-eprt-v6 "$NS_C2" 6 EPRT
 
 sc_check rr-spread "sessions met servers: ${!SEEN[*]} (${SEEN[*]})" test "${#SEEN[@]}" -eq 3
-used=$(counter_settle expect-used "$DATA") bal=$(sc_counter nat-balanced)
+used=$(sc_counter_settle expect-used "$DATA") bal=$(sc_counter nat-balanced)
 kept=$(sc_counter nat-data-source-port-kept) remapped=$(sc_counter nat-data-source-port-remapped)
 sc_check rr-counters "nat-balanced $bal (want $CONTROL control connections), expect-used $used (want $DATA)" \
   test "$bal" -eq "$CONTROL" -a "$used" -eq "$DATA"
@@ -197,7 +171,7 @@ out="$W/out/rr-same-port-two-servers.txt"
 timeout $T ip netns exec "$NS_CLI" "$PY" "$HERE/e2e/scenarios/lb_pair.py" --host $VIP4 --port 2121 >"$out" 2>&1
 pa=$(sed -n 's/^BANNER A server-\([0-9]\) ready$/\1/p' "$out") pb=$(sed -n 's/^BANNER B server-\([0-9]\) ready$/\1/p' "$out")
 ports=$(sed -n 's/^PASV [AB] 203\.0\.113\.1 \([0-9]*\)$/\1/p' "$out" | sort -u | tr '\n' ' ')
-shifted=$(counter_settle nat-expect-port-shifted 1)
+shifted=$(sc_counter_settle nat-expect-port-shifted 1)
 if ! grep -q '^RESULT ok' "$out"; then
   sc_fail rr-same-port-two-servers "$(grep '^RESULT' "$out" || tail -1 "$out")"
 elif [[ -z $pa || -z $pb || $pa == "$pb" ]]; then

@@ -110,6 +110,17 @@ sc_counter() {
   awk -v n="$1" '$1==n{v=$2} END{print v+0}' "$f"
 }
 
+# sc_counter_settle NAME WANT: the counter once it reaches WANT, or its value after about 10 stats-file rewrites
+# (the file is written every second and may trail the last packets).
+sc_counter_settle() {
+  local i v
+  for ((i = 0; i < 10; i++)); do
+    v=$(sc_counter "$1")
+    ((v >= $2)) && break
+  done
+  echo "$v"
+}
+
 # sc_vsftpd NS PORT ROOT LOGNAME [extra vsftpd.conf lines...]: an anonymous vsftpd (both families) in NS,
 # serving ROOT (not writable; upload/ writable), passive ports 40000-40199, data from port 20 in active mode.
 sc_vsftpd() {

@@ -36,21 +36,6 @@ sc_vsftpd "$NS_SRV" 2121 "$W/root-in" vs-in-2121 "ftp_data_port=2120" &&
   sc_vsftpd "$NS_CLI" 2122 "$W/root-out" vs-out-2122 "connect_from_port_20=NO" ||
   { sc_fail vsftpd "did not start"; sc_finish; }
 
-# start_gw CONF NAME: sc_start_ftp_alg, and on a loaded machine (lib.sh waits 20 s for the first counters) up to
-# 60 s more while the process is alive.
-start_gw() {
-  local i
-  sc_start_ftp_alg "$1" 2>>"$W/log/start.err" && return 0
-  for ((i = 0; i < 300; i++)); do
-    [[ -s "$FTP_ALG_STATS" ]] && return 0
-    kill -0 "$GW_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  cat "$W/log/start.err" >&2
-  sc_fail "$2" "did not start"
-  sc_finish
-}
-
 gw_config() { # gw_config any|strict
   sc_router_config
   echo "dnat proto tcp to $VIP4 port 21 -> 192.0.2.20 port 2121"
@@ -63,17 +48,6 @@ gw_config() { # gw_config any|strict
   echo "ftp ports 21 2121 2122"
   echo "ftp data-source-port $1"
   echo "ftp expect-timeout 30s"
-}
-
-# counter_settle NAME WANT: the counter once it reaches WANT, or its value after about 10 s (the stats file is
-# written every second and may trail the last packets).
-counter_settle() {
-  local i v
-  for ((i = 0; i < 10; i++)); do
-    v=$(sc_counter "$1")
-    ((v >= $2)) && break
-  done
-  echo "$v"
 }
 
 # active_case NAME NS HOST PORT WANT-PEER WANT-PORT|any|fail: one ftplib active session (3 data connections).
@@ -105,11 +79,11 @@ active_case() {
 
 # ---- any (default) ------------------------------------------------------------------------------------------
 gw_config any >"$W/gw-any.conf"
-start_gw "$W/gw-any.conf" ftp-alg
+sc_start_ftp_alg "$W/gw-any.conf" || { sc_fail ftp-alg "did not start"; sc_finish; }
 active_case dnat-21-from-2120-seen-as-20 "$NS_CLI" $VIP4 21 $VIP4 20
 active_case dnat-2121-from-2120-kept "$NS_CLI" $VIP4 2121 $VIP4 2120
 active_case dnat-v6-21-seen-as-20 "$NS_CLI" $VIP6 21 $VIP6 20
-kept=$(counter_settle nat-data-source-port-kept 9)
+kept=$(sc_counter_settle nat-data-source-port-kept 9)
 sc_check dnat-counter "nat-data-source-port-kept $kept (want 9)" test "$kept" -eq 9
 active_case snat-any-port20 "$NS_SRV" $OUT4 21 $OUT4 20
 active_case snat-any-n-1 "$NS_SRV" $OUT4 2121 $OUT4 2120
@@ -118,11 +92,11 @@ active_case snat-any-ephemeral "$NS_SRV" $OUT4 2122 $OUT4 any
 # ---- strict -----------------------------------------------------------------------------------------------------
 sc_stop_ftp_alg
 gw_config strict >"$W/gw-strict.conf"
-start_gw "$W/gw-strict.conf" ftp-alg-strict
+sc_start_ftp_alg "$W/gw-strict.conf" || { sc_fail ftp-alg-strict "did not start"; sc_finish; }
 active_case snat-strict-port20 "$NS_SRV" $OUT4 21 $OUT4 20
 active_case snat-strict-n-1 "$NS_SRV" $OUT4 2121 $OUT4 2120
 active_case snat-strict-ephemeral-refused "$NS_SRV" $OUT4 2122 - fail
-refused=$(counter_settle ftp-data-source-port-refused 1)
+refused=$(sc_counter_settle ftp-data-source-port-refused 1)
 sc_check strict-counter "ftp-data-source-port-refused $refused (want >= 1)" test "$refused" -ge 1
 active_case dnat-strict-21-seen-as-20 "$NS_CLI" $VIP4 21 $VIP4 20
 sc_finish

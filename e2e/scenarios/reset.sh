@@ -20,21 +20,6 @@ for ((i = 0; i < 50; i++)); do
   sleep 0.1
 done
 
-# start_gw CONF: sc_start_ftp_alg, with more patience: lib.sh waits 20 s for the first counters, and on a loaded
-# 2-core machine the JVM (Chronicle Map compiles code at start) can need longer; wait up to 40 s more while the
-# process runs.
-start_gw() {
-  sc_start_ftp_alg "$1" 2>/dev/null && return 0
-  local i
-  for ((i = 0; i < 200; i++)); do
-    [[ -s "$FTP_ALG_STATS" ]] && return 0
-    kill -0 "${GW_PID:-0}" 2>/dev/null || { tail -5 "$W/log/ftp-alg.log" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "$SC_NAME: ftp-alg wrote no counters within 60 s" >&2
-  return 1
-}
-
 gw_config() { # gw_config [extra lines...]
   sc_router_config
   echo "snat from 192.0.2.0/24 to $PUB4"
@@ -49,7 +34,7 @@ probe() { # probe FAMILY-ADDRESS OUTFILE
 
 # ---- A: reset-expired inside (the default) ----------------------------------------------------------------
 gw_config >"$W/a.conf"
-if start_gw "$W/a.conf"; then
+if sc_start_ftp_alg "$W/a.conf"; then
   for fam in 4 6; do
     addr=$SRV4
     [[ $fam == 6 ]] && addr=$SRV6
@@ -69,7 +54,7 @@ sc_stop_ftp_alg
 
 # ---- B: reset-expired off -----------------------------------------------------------------------------------
 gw_config "flows reset-expired off" >"$W/b.conf"
-if start_gw "$W/b.conf"; then
+if sc_start_ftp_alg "$W/b.conf"; then
   probe "$SRV4" "$W/out/b4.txt"
   res=$(tail -1 "$W/out/b4.txt")
   echo "  B: $res"
