@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Receives the frames of one interface through an AF_PACKET {@code SOCK_RAW} socket with a memory-mapped RX ring
@@ -92,6 +93,10 @@ public final class PacketRxRing implements AutoCloseable {
      * @param promiscuous add a PACKET_MR_PROMISC membership
      * @param ignoreOutgoing set PACKET_IGNORE_OUTGOING: frames sent on the interface by this host are not seen
      * @param protocol EtherType to receive (host order), ETH_P_ALL for every frame
+     * @param holdoffMicros {@link #poll(long)} wake-up moderation, 0 = off: when the ring runs dry less than this
+     *     long after the previous wake-up, wait out the rest of it before sleeping on the socket, so that under
+     *     steady traffic frames gather and are read in batches (at most one wake-up per period) instead of the
+     *     kernel waking the thread for every frame (V2); a lone frame after a quiet period is not delayed
      */
     public record Config(
             Version version,
@@ -101,13 +106,14 @@ public final class PacketRxRing implements AutoCloseable {
             int retireTimeoutMs,
             boolean promiscuous,
             boolean ignoreOutgoing,
-            int protocol) {
+            int protocol,
+            int holdoffMicros) {
         /**
          * V3, 1 MiB x 16 blocks, 2048-byte frames, 2 ms retire timeout, not promiscuous, ignore outgoing, all
          * (a capture-oriented default; the dataplane picks its version, see the {@code run --rx-ring} option).
          */
         public static Config defaults() {
-            return new Config(Version.V3, 1 << 20, 16, 2048, 2, false, true, ETH_P_ALL);
+            return new Config(Version.V3, 1 << 20, 16, 2048, 2, false, true, ETH_P_ALL, 0);
         }
 
         /**
@@ -120,34 +126,106 @@ public final class PacketRxRing implements AutoCloseable {
 
         public Config withVersion(Version v) {
             return new Config(
-                    v, blockSize, blockCount, frameSize, retireTimeoutMs, promiscuous, ignoreOutgoing, protocol);
+                    v,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withBlocks(int blockSize, int blockCount) {
             return new Config(
-                    version, blockSize, blockCount, frameSize, retireTimeoutMs, promiscuous, ignoreOutgoing, protocol);
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withFrameSize(int bytes) {
             return new Config(
-                    version, blockSize, blockCount, bytes, retireTimeoutMs, promiscuous, ignoreOutgoing, protocol);
+                    version,
+                    blockSize,
+                    blockCount,
+                    bytes,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withRetireTimeoutMs(int ms) {
-            return new Config(version, blockSize, blockCount, frameSize, ms, promiscuous, ignoreOutgoing, protocol);
+            return new Config(
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    ms,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withPromiscuous(boolean on) {
-            return new Config(version, blockSize, blockCount, frameSize, retireTimeoutMs, on, ignoreOutgoing, protocol);
+            return new Config(
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    on,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withIgnoreOutgoing(boolean on) {
-            return new Config(version, blockSize, blockCount, frameSize, retireTimeoutMs, promiscuous, on, protocol);
+            return new Config(
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    on,
+                    protocol,
+                    holdoffMicros);
         }
 
         public Config withProtocol(int etherType) {
             return new Config(
-                    version, blockSize, blockCount, frameSize, retireTimeoutMs, promiscuous, ignoreOutgoing, etherType);
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    etherType,
+                    holdoffMicros);
+        }
+
+        public Config withHoldoffMicros(int us) {
+            return new Config(
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    us);
         }
 
         /** Frame slots of a V2 ring (blockSize / frameSize per block). */
@@ -181,6 +259,9 @@ public final class PacketRxRing implements AutoCloseable {
             if (protocol < 0 || protocol > 0xffff) {
                 throw new IllegalArgumentException("protocol must be a 16-bit EtherType: " + protocol);
             }
+            if (holdoffMicros < 0 || holdoffMicros > 10_000) {
+                throw new IllegalArgumentException("holdoffMicros must be in [0, 10000]: " + holdoffMicros);
+            }
         }
     }
 
@@ -195,6 +276,8 @@ public final class PacketRxRing implements AutoCloseable {
     private final Memory pollFd = new Memory(8);
     private final byte[] statsBuf = new byte[TPACKET_STATS_V3_SIZE];
     private final int[] statsLen = new int[1];
+    private final long holdoffNanos;
+    private long lastWakeNanos = Long.MIN_VALUE / 2;
 
     // V3 cursor
     private int block;
@@ -230,6 +313,7 @@ public final class PacketRxRing implements AutoCloseable {
         this.ifindex = ifindex;
         this.config = config;
         this.v2 = config.version() == Version.V2;
+        this.holdoffNanos = config.holdoffMicros() * 1000L;
         this.fd = fd;
         this.mapping = mapping;
         this.mappingLength = length;
@@ -326,6 +410,18 @@ public final class PacketRxRing implements AutoCloseable {
         if (readyNow()) {
             return 1;
         }
+        if (holdoffNanos > 0 && timeoutMs != 0) {
+            long since = System.nanoTime() - lastWakeNanos;
+            if (since < holdoffNanos) {
+                // Woken less than a hold-off ago and already dry: traffic is steady. Let frames gather for the
+                // rest of the period rather than have the kernel wake this thread for each one.
+                LockSupport.parkNanos(holdoffNanos - since);
+                if (readyNow()) {
+                    lastWakeNanos = System.nanoTime();
+                    return 1;
+                }
+            }
+        }
         int timeout = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, timeoutMs));
         int rc = LibC.poll(pollFd, 1, timeout);
         if (rc < 0) {
@@ -337,6 +433,7 @@ public final class PacketRxRing implements AutoCloseable {
         if (rc == 0) {
             return 0;
         }
+        lastWakeNanos = System.nanoTime();
         return readyNow() ? 1 : 0;
     }
 

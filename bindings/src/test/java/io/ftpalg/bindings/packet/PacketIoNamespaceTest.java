@@ -101,15 +101,32 @@ class PacketIoNamespaceTest {
         return new Collector().drain(rx, want);
     }
 
-    static PacketRxRing.Config rxConfig(PacketRxRing.Version v) {
-        return PacketRxRing.Config.defaults(v);
+    /** The receive rings under test: both layouts, and V2 with the wake-up hold-off `run` uses. */
+    enum Ring {
+        V2(PacketRxRing.Config.defaults(PacketRxRing.Version.V2)),
+        V2_HOLDOFF(PacketRxRing.Config.defaults(PacketRxRing.Version.V2).withHoldoffMicros(50)),
+        V3(PacketRxRing.Config.defaults(PacketRxRing.Version.V3));
+
+        final PacketRxRing.Config config;
+
+        Ring(PacketRxRing.Config config) {
+            this.config = config;
+        }
+
+        PacketRxRing.Config config() {
+            return config;
+        }
+
+        PacketRxRing.Version version() {
+            return config.version();
+        }
     }
 
     @ParameterizedTest
-    @CsvSource({"TX_RING, V2", "TX_RING, V3", "SENDTO, V2", "SENDTO, V3"})
-    void framesArriveByteIdenticalAndInOrder(PacketTx.Mode mode, PacketRxRing.Version version) throws Exception {
+    @CsvSource({"TX_RING, V2", "TX_RING, V2_HOLDOFF", "TX_RING, V3", "SENDTO, V2", "SENDTO, V2_HOLDOFF", "SENDTO, V3"})
+    void framesArriveByteIdenticalAndInOrder(PacketTx.Mode mode, Ring ring) throws Exception {
         int count = 5000;
-        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version)));
+        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
                 PacketTx tx = net.inA(() -> PacketTx.open(
                         VethNamespaces.IF_A,
                         PacketTx.Config.defaults().withMode(mode).withFallbackToSendto(false)))) {
@@ -145,8 +162,8 @@ class PacketIoNamespaceTest {
             assertTrue(rx.kernelPackets() >= count);
             assertTrue(rx.blocksReleased() > 0);
             assertEquals(0, rx.framesTruncated());
-            assertEquals(version, rx.version());
-            if (version == PacketRxRing.Version.V2) {
+            assertEquals(ring.version(), rx.version());
+            if (ring.version() == PacketRxRing.Version.V2) {
                 assertEquals(8192, rx.slotCount());
                 assertEquals(rx.framesReceived(), rx.blocksReleased(), "V2: every slot read was returned");
             }
@@ -154,10 +171,10 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void cursorApiAndProtocolFilter(PacketRxRing.Version version) throws Exception {
+    @EnumSource(Ring.class)
+    void cursorApiAndProtocolFilter(Ring ring) throws Exception {
         try (PacketRxRing rx = net.inB(() ->
-                        PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version).withProtocol(ETHERTYPE)));
+                        PacketRxRing.open(VethNamespaces.IF_B, ring.config().withProtocol(ETHERTYPE)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             byte[] other = frame(99, 100);
             other[12] = (byte) 0x88;
@@ -190,11 +207,11 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void ownTransmissionsAreNotSeenButTheirsAre(PacketRxRing.Version version) throws Exception {
-        try (PacketRxRing ignoring = net.inA(() -> PacketRxRing.open(VethNamespaces.IF_A, rxConfig(version)));
+    @EnumSource(Ring.class)
+    void ownTransmissionsAreNotSeenButTheirsAre(Ring ring) throws Exception {
+        try (PacketRxRing ignoring = net.inA(() -> PacketRxRing.open(VethNamespaces.IF_A, ring.config()));
                 PacketRxRing control = net.inA(() ->
-                        PacketRxRing.open(VethNamespaces.IF_A, rxConfig(version).withIgnoreOutgoing(false)));
+                        PacketRxRing.open(VethNamespaces.IF_A, ring.config().withIgnoreOutgoing(false)));
                 PacketTx txA = net.inA(() -> PacketTx.open(VethNamespaces.IF_A));
                 PacketTx txB = net.inB(() -> PacketTx.open(VethNamespaces.IF_B))) {
             for (int seq = 0; seq < 100; seq++) {
@@ -218,10 +235,9 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"TX_RING, V2", "TX_RING, V3", "SENDTO, V2", "SENDTO, V3"})
-    void oversizedAndRuntFramesAreRefusedNotTruncated(PacketTx.Mode mode, PacketRxRing.Version version)
-            throws Exception {
-        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version)));
+    @CsvSource({"TX_RING, V2", "TX_RING, V2_HOLDOFF", "TX_RING, V3", "SENDTO, V2", "SENDTO, V2_HOLDOFF", "SENDTO, V3"})
+    void oversizedAndRuntFramesAreRefusedNotTruncated(PacketTx.Mode mode, Ring ring) throws Exception {
+        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
                 PacketTx tx = net.inA(() -> PacketTx.open(
                         VethNamespaces.IF_A, PacketTx.Config.defaults().withMode(mode)))) {
             assertEquals(1500, tx.mtu());
@@ -282,7 +298,7 @@ class PacketIoNamespaceTest {
         int slot = 1024; // holds 1024 - 66 = 958 bytes of frame
         try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(
                         VethNamespaces.IF_B,
-                        rxConfig(PacketRxRing.Version.V2).withFrameSize(slot).withProtocol(ETHERTYPE)));
+                        Ring.V2.config().withFrameSize(slot).withProtocol(ETHERTYPE)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             assertEquals((1 << 20) / slot * 16, rx.slotCount());
             int fits = slot - PacketRxRing.V2_MAC_OFFSET;
@@ -321,11 +337,11 @@ class PacketIoNamespaceTest {
      * (here 300 ms, so that the difference stands out on a loaded machine).
      */
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void aLoneFrameIsHandedOverAtOnceByV2AndAfterTheRetireTimeoutByV3(PacketRxRing.Version version) throws Exception {
+    @EnumSource(Ring.class)
+    void aLoneFrameIsHandedOverAtOnceByV2AndAfterTheRetireTimeoutByV3(Ring ring) throws Exception {
         try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(
                         VethNamespaces.IF_B,
-                        rxConfig(version).withRetireTimeoutMs(300).withProtocol(ETHERTYPE)));
+                        ring.config().withRetireTimeoutMs(300).withProtocol(ETHERTYPE)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             long[] waits = new long[5];
             for (int i = 0; i < waits.length; i++) {
@@ -341,8 +357,8 @@ class PacketIoNamespaceTest {
             }
             java.util.Arrays.sort(waits);
             long median = waits[waits.length / 2];
-            System.out.println(version + " lone-frame hand-over, ms (sorted): " + java.util.Arrays.toString(waits));
-            if (version == PacketRxRing.Version.V2) {
+            System.out.println(ring + " lone-frame hand-over, ms (sorted): " + java.util.Arrays.toString(waits));
+            if (ring.version() == PacketRxRing.Version.V2) {
                 assertTrue(median < 100, "V2 median wait " + median + " ms");
             } else {
                 assertTrue(median >= 100, "V3 median wait " + median + " ms (retire timeout 300 ms)");
@@ -355,9 +371,9 @@ class PacketIoNamespaceTest {
      * bounded poll on an idle ring returns after its timeout: the dataplane's receive threads stop promptly.
      */
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void pollIsBoundedAndCloseReleasesTheMapping(PacketRxRing.Version version) throws Exception {
-        PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version)));
+    @EnumSource(Ring.class)
+    void pollIsBoundedAndCloseReleasesTheMapping(Ring ring) throws Exception {
+        PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
         String socket;
         try {
             socket = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + rx.fd()))
@@ -381,11 +397,11 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void fullRingCountsKernelDrops(PacketRxRing.Version version) throws Exception {
+    @EnumSource(Ring.class)
+    void fullRingCountsKernelDrops(Ring ring) throws Exception {
         // V3: 2 blocks of 4 KiB (a few 1000-byte frames each); V2: 2 x 2 slots of 2048 bytes.
         try (PacketRxRing rx = net.inB(() ->
-                        PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version).withBlocks(4096, 2)));
+                        PacketRxRing.open(VethNamespaces.IF_B, ring.config().withBlocks(4096, 2)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             for (int seq = 0; seq < 500; seq++) {
                 byte[] f = frame(seq, 1000);
@@ -395,7 +411,7 @@ class PacketIoNamespaceTest {
             Thread.sleep(50);
             rx.refreshStatistics();
             assertTrue(rx.kernelDrops() > 400, "drops " + rx.kernelDrops());
-            if (version == PacketRxRing.Version.V3) {
+            if (ring.version() == PacketRxRing.Version.V3) {
                 assertTrue(rx.kernelFreezeQueueCount() > 0, "freeze " + rx.kernelFreezeQueueCount());
             } else {
                 assertEquals(0, rx.kernelFreezeQueueCount(), "V2 has no freeze counter");
@@ -414,12 +430,12 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PacketRxRing.Version.class)
-    void promiscuousMembershipIsDroppedOnClose(PacketRxRing.Version version) throws Exception {
+    @EnumSource(Ring.class)
+    void promiscuousMembershipIsDroppedOnClose(Ring ring) throws Exception {
         assertTrue(net.exec(net.nsB, "ip", "-d", "link", "show", VethNamespaces.IF_B)
                 .contains("promiscuity 0"));
         PacketRxRing rx = net.inB(
-                () -> PacketRxRing.open(VethNamespaces.IF_B, rxConfig(version).withPromiscuous(true)));
+                () -> PacketRxRing.open(VethNamespaces.IF_B, ring.config().withPromiscuous(true)));
         try {
             assertTrue(net.exec(net.nsB, "ip", "-d", "link", "show", VethNamespaces.IF_B)
                     .contains("promiscuity 1"));

@@ -56,6 +56,12 @@ class PacketSyscallsTest {
         assertEquals(8192, v2.v2Slots());
         assertEquals(4096, v2.withFrameSize(4096).v2Slots());
         assertThrows(IllegalArgumentException.class, () -> v2.withFrameSize(64).validate(4096));
+        v2.withHoldoffMicros(50).validate(4096);
+        assertThrows(
+                IllegalArgumentException.class, () -> v2.withHoldoffMicros(-1).validate(4096));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> v2.withHoldoffMicros(10_001).validate(4096));
         assertThrows(
                 IllegalArgumentException.class, () -> v2.withFrameSize(2000 + 8).validate(4096));
         assertEquals(PacketRxRing.Version.V2, PacketRxRing.Version.parse("v2"));

@@ -25,9 +25,11 @@ final class AfPacketPort implements PacketPort {
     private long refused;
     private long truncated;
 
-    AfPacketPort(String ifname, PacketRxRing.Version version, int retireTimeoutMs) throws PacketIoException {
+    AfPacketPort(String ifname, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros)
+            throws PacketIoException {
         this.name = ifname;
-        this.rx = PacketRxRing.open(ifname, rxConfig(InterfaceInfo.of(ifname).mtu(), version, retireTimeoutMs));
+        this.rx = PacketRxRing.open(
+                ifname, rxConfig(InterfaceInfo.of(ifname).mtu(), version, retireTimeoutMs, holdoffMicros));
         PacketTx t;
         try {
             t = PacketTx.open(ifname);
@@ -41,11 +43,14 @@ final class AfPacketPort implements PacketPort {
     /**
      * 16 MiB of ring, promiscuous, own frames ignored. V2: slots of 2048 bytes (8192 of them; frames up to 1982
      * bytes whole: MTU 1500 plus two VLAN tags), larger for a larger MTU (the next power of two that holds MTU +
-     * 14 + 8 after the slot header).
+     * 14 + 8 after the slot header). {@code holdoffMicros}: the ring's wake-up moderation (see {@link
+     * PacketRxRing.Config#holdoffMicros()}).
      */
-    static PacketRxRing.Config rxConfig(int mtu, PacketRxRing.Version version, int retireTimeoutMs) {
-        PacketRxRing.Config c =
-                PacketRxRing.Config.defaults(version).withPromiscuous(true).withRetireTimeoutMs(retireTimeoutMs);
+    static PacketRxRing.Config rxConfig(int mtu, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros) {
+        PacketRxRing.Config c = PacketRxRing.Config.defaults(version)
+                .withPromiscuous(true)
+                .withRetireTimeoutMs(retireTimeoutMs)
+                .withHoldoffMicros(holdoffMicros);
         if (version == PacketRxRing.Version.V2) {
             int need = PacketRxRing.V2_MAC_OFFSET + mtu + 14 + 8;
             int slot = Math.max(2048, Integer.highestOneBit(need - 1) << 1);
@@ -55,10 +60,6 @@ final class AfPacketPort implements PacketPort {
             }
         }
         return c;
-    }
-
-    PacketRxRing.Version rxVersion() {
-        return rx.version();
     }
 
     /** Frames dropped because the receive ring truncated them. */

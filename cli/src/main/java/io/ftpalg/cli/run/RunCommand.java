@@ -60,6 +60,18 @@ public final class RunCommand implements Callable<Integer> {
             description = "with --rx-ring v3: block retire timeout in ms, at least 1 (default 1)")
     int rxBlockTimeoutMs = 1;
 
+    @Option(
+            names = "--rx-holdoff",
+            paramLabel = "US",
+            description = "receive wake-up moderation in microseconds, 0 = off (default "
+                    + DEFAULT_HOLDOFF_US
+                    + "): when a receive ring runs dry less than US after its last wake-up, the receive thread"
+                    + " waits out the rest before sleeping, so that under load frames are read in batches instead of"
+                    + " one wake-up per frame; a frame after a quiet period is not delayed")
+    int rxHoldoffUs = DEFAULT_HOLDOFF_US;
+
+    static final int DEFAULT_HOLDOFF_US = 50;
+
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
 
@@ -114,6 +126,9 @@ public final class RunCommand implements Callable<Integer> {
         if (rxBlockTimeoutMs < 1) {
             return refuse("--rx-block-timeout must be at least 1 ms, not " + rxBlockTimeoutMs);
         }
+        if (rxHoldoffUs < 0 || rxHoldoffUs > 10_000) {
+            return refuse("--rx-holdoff must be in [0, 10000] microseconds, not " + rxHoldoffUs);
+        }
         cfg = withInterfaceMacs(cfg, info);
         PacketPort inside;
         PacketPort outside;
@@ -133,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
                         + (rxVersion == PacketRxRing.Version.V2
                                 ? "TPACKET_V2"
                                 : "TPACKET_V3, block timeout " + rxBlockTimeoutMs + " ms")
-                        + ", TX TPACKET_V2)"
+                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2)"
                 : io + " I/O";
         System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + ioDesc + ", "
                 + cfg.pipeline().workers() + " worker(s), ring "
@@ -208,7 +223,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private PacketPort open(String ifname, PacketRxRing.Version rxVersion) throws Exception {
-        return "pcap".equals(io) ? new PcapPort(ifname) : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs);
+        return "pcap".equals(io)
+                ? new PcapPort(ifname)
+                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs);
     }
 
     /** Router mode needs each port's MAC: the interface's own, unless the config names one. */
