@@ -26,6 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * The kernel hands over every frame as soon as it is written and wakes a waiting {@link #poll(long)} at once:
  * latency is the wake-up, microseconds. A frame longer than a slot holds (frameSize - 66 bytes with a 14-byte
  * link header) is truncated by the kernel: {@code tp_snaplen < tp_len}, counted in {@link #framesTruncated()}.
+ * The price is a wake-up (a {@code poll} and a context switch) per frame when the consumer keeps up; {@link
+ * Config#holdoffMicros()} bounds it to about one per hold-off period under steady traffic without delaying a frame
+ * that follows a quiet period.
  *
  * <p><b>TPACKET_V3</b> ({@link Version#V3}): variable-size frames packed into blocks.
  *
