@@ -41,7 +41,7 @@ import org.pcap4j.core.RawPacketListener;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.ftpalg.bench.io.PacketIoBenchmark \
  *     --ns-a NS_A --if-a IF_A --ns-b NS_B --if-b IF_B [--seconds 2] [--rounds 3] [--warmup 1] \
- *     [--rate 200000] [--sizes 60,1514] [--only tx|rx]
+ *     [--rate 200000] [--sizes 60,1514] [--only tx|rx|rx-rings]
  * </pre>
  */
 public final class PacketIoBenchmark {
@@ -70,6 +70,8 @@ public final class PacketIoBenchmark {
 
     enum RxPath {
         AF_PACKET_RX_RING("AF_PACKET RX ring (TPACKET_V3)"),
+        AF_PACKET_RX_RING_V2("AF_PACKET RX ring (TPACKET_V2)"),
+        AF_PACKET_RX_RING_V2_HOLDOFF("AF_PACKET RX ring (TPACKET_V2, 50 us hold-off)"),
         PCAP4J_DISPATCH("pcap4j dispatch (raw listener)"),
         PCAP4J_GET_NEXT_RAW("pcap4j getNextRawPacket (10 ms timeout)");
 
@@ -121,7 +123,7 @@ public final class PacketIoBenchmark {
                 System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"),
                 Runtime.getRuntime().availableProcessors());
-        if (!"rx".equals(opt.only)) {
+        if (!"rx".equals(opt.only) && !"rx-rings".equals(opt.only)) {
             for (int size : opt.sizes) {
                 for (TxPath p : TxPath.values()) {
                     b.measureTx(p, size);
@@ -132,6 +134,9 @@ public final class PacketIoBenchmark {
             for (int size : opt.sizes) {
                 for (long load : new long[] {opt.rate, 0}) {
                     for (RxPath p : RxPath.values()) {
+                        if ("rx-rings".equals(opt.only) && !p.name().startsWith("AF_PACKET")) {
+                            continue;
+                        }
                         b.measureRx(p, size, load);
                     }
                 }
@@ -330,6 +335,9 @@ public final class PacketIoBenchmark {
         volatile boolean stop;
         volatile long received;
         volatile long allocated;
+        /** CPU time (user + system) of the receiver thread in the last round, ns. */
+        volatile long cpuNanos;
+
         volatile Throwable error;
         long count;
 
@@ -350,6 +358,7 @@ public final class PacketIoBenchmark {
                     () -> {
                         long tid = Thread.currentThread().getId();
                         long a0 = THREADS.getThreadAllocatedBytes(tid);
+                        long c0 = THREADS.getCurrentThreadCpuTime();
                         started.countDown();
                         try {
                             loop();
@@ -357,6 +366,7 @@ public final class PacketIoBenchmark {
                             error = e;
                         } finally {
                             allocated = THREADS.getThreadAllocatedBytes(tid) - a0;
+                            cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
                             received = count;
                         }
                     },
@@ -534,6 +544,14 @@ public final class PacketIoBenchmark {
             // The live port's geometry (AfPacketPort: defaults, 16 x 1 MiB); not promiscuous: the frames are
             // broadcast.
             case AF_PACKET_RX_RING -> new RingReceiver(PacketRxRing.open(opt.ifB, PacketRxRing.Config.defaults()));
+            // The live port's default ring (AfPacketPort, `run --rx-ring v2`): 8192 slots of 2048 bytes.
+            case AF_PACKET_RX_RING_V2 ->
+                new RingReceiver(PacketRxRing.open(opt.ifB, PacketRxRing.Config.defaults(PacketRxRing.Version.V2)));
+            // ... with the wake-up moderation `run` uses by default.
+            case AF_PACKET_RX_RING_V2_HOLDOFF ->
+                new RingReceiver(PacketRxRing.open(
+                        opt.ifB,
+                        PacketRxRing.Config.defaults(PacketRxRing.Version.V2).withHoldoffMicros(50)));
             // As the pcap port (PcapPort) opens it: libpcap's default buffer (2 MiB), 10 ms timeout, inbound only.
             case PCAP4J_DISPATCH -> new PcapDispatchReceiver(openPcapRx());
             case PCAP4J_GET_NEXT_RAW -> new PcapNextReceiver(openPcapRx());
@@ -562,6 +580,7 @@ public final class PacketIoBenchmark {
             long nanos,
             long txAllocated,
             long rxAllocated,
+            long rxCpuNanos,
             boolean rxHung) {
         double sentPps() {
             return sent * 1e9 / nanos;
@@ -614,7 +633,8 @@ public final class PacketIoBenchmark {
         }
         long received = receiver.received - received0;
         long drops = receiver.drops() - drops0;
-        return new Round(s.sent, s.failed, received, drops, s.nanos, s.allocated, receiver.allocated, hung);
+        return new Round(
+                s.sent, s.failed, received, drops, s.nanos, s.allocated, receiver.allocated, receiver.cpuNanos, hung);
     }
 
     private List<Round> rounds(Sender sender, Receiver receiver, byte[] frame, long rate) throws Exception {
@@ -677,8 +697,8 @@ public final class PacketIoBenchmark {
         System.out.println();
         System.out.println("| dir | path | frame B | offered load | sent Mpps | received Mpps | received/sent"
                 + " | socket drops | lost elsewhere | failed sends | measured range Mpps | alloc B/pkt"
-                + " | receiver blocked when idle |");
-        System.out.println("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+                + " | RX thread CPU ns/pkt | receiver blocked when idle |");
+        System.out.println("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         for (Row row : rows) {
             Round m = row.median();
             long sent = row.sum(Round::sent);
@@ -690,7 +710,7 @@ public final class PacketIoBenchmark {
             long hung = row.rounds.stream().filter(Round::rxHung).count();
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %s | %d | %s | %.3f | %.3f | %.2f %% | %d | %d | %d | %.3f-%.3f | %s | %d/%d |%n",
+                    "| %s | %s | %d | %s | %.3f | %.3f | %.2f %% | %d | %d | %d | %.3f-%.3f | %s | %s | %d/%d |%n",
                     row.dir,
                     row.path,
                     row.size,
@@ -704,13 +724,18 @@ public final class PacketIoBenchmark {
                     row.min() / 1e6,
                     row.max() / 1e6,
                     packets == 0 ? "-" : String.format(Locale.ROOT, "%.1f", (double) alloc / packets),
+                    row.tx || received == 0
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.0f", (double) row.sum(Round::rxCpuNanos) / received),
                     hung,
                     row.rounds.size());
         }
         System.out.println();
         System.out.println("sent/received Mpps: the median round (by the measured side: sent for TX, received for RX);"
                 + " drops, losses, failures and allocation: all timed rounds together. Blocked when idle: rounds whose"
-                + " receive call had not returned 300 ms after the traffic stopped (then woken by pcap_breakloop).");
+                + " receive call had not returned 300 ms after the traffic stopped (then woken by pcap_breakloop)."
+                + " RX thread CPU: the receiving thread's user + system time over the timed rounds (including the"
+                + " 200 ms drain after each) per packet received.");
     }
 
     void printRatios() {
@@ -730,6 +755,11 @@ public final class PacketIoBenchmark {
                         sendto / pcap);
             }
             double rxRing = find("RX", RxPath.AF_PACKET_RX_RING.label, size, "max");
+            double rxRingV2 = find("RX", RxPath.AF_PACKET_RX_RING_V2.label, size, "max");
+            if (rxRing > 0 && rxRingV2 > 0) {
+                System.out.printf(
+                        Locale.ROOT, "RX %4d B at max load: RX ring V2 / V3 = %.2fx%n", size, rxRingV2 / rxRing);
+            }
             double disp = find("RX", RxPath.PCAP4J_DISPATCH.label, size, "max");
             double next = find("RX", RxPath.PCAP4J_GET_NEXT_RAW.label, size, "max");
             if (rxRing > 0 && disp > 0 && next > 0) {
@@ -806,7 +836,7 @@ public final class PacketIoBenchmark {
     private static void usage(String why) {
         System.err.println("PacketIoBenchmark: " + why);
         System.err.println("usage: --ns-a NS --if-a IF --ns-b NS --if-b IF [--seconds S] [--rounds N] [--warmup S]"
-                + " [--rate PPS] [--sizes 60,1514] [--only tx|rx]");
+                + " [--rate PPS] [--sizes 60,1514] [--only tx|rx|rx-rings]");
         System.err.println("(root; run it through scripts/bench-io, which makes the namespaces and the veth pair)");
         System.exit(2);
     }

@@ -197,12 +197,16 @@ public final class PacketSyscalls {
     public static final int T2_NET = 14;
     public static final int T2_SEC = 16;
     public static final int T2_NSEC = 20;
+    public static final int T2_VLAN_TCI = 24;
+    public static final int T2_VLAN_TPID = 26;
     public static final int TPACKET2_HDRLEN = 52;
     /** Where a V2 TX frame's link-layer bytes start. */
     public static final int T2_TX_DATA_OFFSET = 32;
 
     /** {@code struct tpacket_stats_v3}: u32 tp_packets (includes drops), tp_drops, tp_freeze_q_cnt. */
     public static final int TPACKET_STATS_V3_SIZE = 12;
+    /** {@code struct tpacket_stats} (V1/V2 sockets): u32 tp_packets (includes drops), tp_drops. */
+    public static final int TPACKET_STATS_SIZE = 8;
 
     /**
      * {@code struct sockaddr_ll} (20 bytes): u16 sll_family, be16 sll_protocol, i32 sll_ifindex, u16

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * AF_PACKET through a real veth pair between two fresh namespaces (see {@link VethNamespaces}): sockets are
- * opened on this thread inside a namespace via {@link NetNs#enter}, then used from outside it. Needs root.
+ * opened on this thread inside a namespace via {@link NetNs#enter}, then used from outside it. Needs root. The
+ * receive-ring tests run for both layouts, TPACKET_V2 and TPACKET_V3.
  */
 @Tag("root")
 class PacketIoNamespaceTest {
@@ -99,11 +101,32 @@ class PacketIoNamespaceTest {
         return new Collector().drain(rx, want);
     }
 
+    /** The receive rings under test: both layouts, and V2 with the wake-up hold-off `run` uses. */
+    enum Ring {
+        V2(PacketRxRing.Config.defaults(PacketRxRing.Version.V2)),
+        V2_HOLDOFF(PacketRxRing.Config.defaults(PacketRxRing.Version.V2).withHoldoffMicros(50)),
+        V3(PacketRxRing.Config.defaults(PacketRxRing.Version.V3));
+
+        final PacketRxRing.Config config;
+
+        Ring(PacketRxRing.Config config) {
+            this.config = config;
+        }
+
+        PacketRxRing.Config config() {
+            return config;
+        }
+
+        PacketRxRing.Version version() {
+            return config.version();
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(PacketTx.Mode.class)
-    void framesArriveByteIdenticalAndInOrder(PacketTx.Mode mode) throws Exception {
+    @CsvSource({"TX_RING, V2", "TX_RING, V2_HOLDOFF", "TX_RING, V3", "SENDTO, V2", "SENDTO, V2_HOLDOFF", "SENDTO, V3"})
+    void framesArriveByteIdenticalAndInOrder(PacketTx.Mode mode, Ring ring) throws Exception {
         int count = 5000;
-        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B));
+        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
                 PacketTx tx = net.inA(() -> PacketTx.open(
                         VethNamespaces.IF_A,
                         PacketTx.Config.defaults().withMode(mode).withFallbackToSendto(false)))) {
@@ -138,13 +161,20 @@ class PacketIoNamespaceTest {
             assertEquals(0, rx.kernelDrops());
             assertTrue(rx.kernelPackets() >= count);
             assertTrue(rx.blocksReleased() > 0);
+            assertEquals(0, rx.framesTruncated());
+            assertEquals(ring.version(), rx.version());
+            if (ring.version() == PacketRxRing.Version.V2) {
+                assertEquals(8192, rx.slotCount());
+                assertEquals(rx.framesReceived(), rx.blocksReleased(), "V2: every slot read was returned");
+            }
         }
     }
 
-    @Test
-    void cursorApiAndProtocolFilter() throws Exception {
-        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(
-                        VethNamespaces.IF_B, PacketRxRing.Config.defaults().withProtocol(ETHERTYPE)));
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void cursorApiAndProtocolFilter(Ring ring) throws Exception {
+        try (PacketRxRing rx = net.inB(() ->
+                        PacketRxRing.open(VethNamespaces.IF_B, ring.config().withProtocol(ETHERTYPE)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             byte[] other = frame(99, 100);
             other[12] = (byte) 0x88;
@@ -176,11 +206,12 @@ class PacketIoNamespaceTest {
         }
     }
 
-    @Test
-    void ownTransmissionsAreNotSeenButTheirsAre() throws Exception {
-        try (PacketRxRing ignoring = net.inA(() -> PacketRxRing.open(VethNamespaces.IF_A));
-                PacketRxRing control = net.inA(() -> PacketRxRing.open(
-                        VethNamespaces.IF_A, PacketRxRing.Config.defaults().withIgnoreOutgoing(false)));
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void ownTransmissionsAreNotSeenButTheirsAre(Ring ring) throws Exception {
+        try (PacketRxRing ignoring = net.inA(() -> PacketRxRing.open(VethNamespaces.IF_A, ring.config()));
+                PacketRxRing control = net.inA(() ->
+                        PacketRxRing.open(VethNamespaces.IF_A, ring.config().withIgnoreOutgoing(false)));
                 PacketTx txA = net.inA(() -> PacketTx.open(VethNamespaces.IF_A));
                 PacketTx txB = net.inB(() -> PacketTx.open(VethNamespaces.IF_B))) {
             for (int seq = 0; seq < 100; seq++) {
@@ -204,9 +235,9 @@ class PacketIoNamespaceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PacketTx.Mode.class)
-    void oversizedAndRuntFramesAreRefusedNotTruncated(PacketTx.Mode mode) throws Exception {
-        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B));
+    @CsvSource({"TX_RING, V2", "TX_RING, V2_HOLDOFF", "TX_RING, V3", "SENDTO, V2", "SENDTO, V2_HOLDOFF", "SENDTO, V3"})
+    void oversizedAndRuntFramesAreRefusedNotTruncated(PacketTx.Mode mode, Ring ring) throws Exception {
+        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
                 PacketTx tx = net.inA(() -> PacketTx.open(
                         VethNamespaces.IF_A, PacketTx.Config.defaults().withMode(mode)))) {
             assertEquals(1500, tx.mtu());
@@ -257,13 +288,120 @@ class PacketIoNamespaceTest {
             assertEquals(-1, vlan.get(0));
             assertArrayEquals(frame(3, 1514), got.get(1), "tagged frame, tag removed by the receive path");
             assertEquals(7, vlan.get(1));
+            assertEquals(0, rx.framesTruncated());
         }
     }
 
+    /** A frame longer than a V2 slot holds arrives cut to the slot, with its wire length, and is counted. */
     @Test
-    void fullRingCountsKernelDrops() throws Exception {
+    void framesLongerThanAV2SlotAreCountedAsTruncated() throws Exception {
+        int slot = 1024; // holds 1024 - 66 = 958 bytes of frame
         try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(
-                        VethNamespaces.IF_B, PacketRxRing.Config.defaults().withBlocks(4096, 2)));
+                        VethNamespaces.IF_B,
+                        Ring.V2.config().withFrameSize(slot).withProtocol(ETHERTYPE)));
+                PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
+            assertEquals((1 << 20) / slot * 16, rx.slotCount());
+            int fits = slot - PacketRxRing.V2_MAC_OFFSET;
+            int[] sizes = {fits, fits + 1, 1514, 100};
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] f = frame(i, sizes[i]);
+                assertTrue(tx.offer(f, 0, f.length));
+            }
+            tx.flush();
+            List<int[]> lens = new ArrayList<>();
+            List<byte[]> got = new ArrayList<>();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (got.size() < sizes.length && System.nanoTime() < deadline) {
+                rx.poll(50);
+                while (rx.next()) {
+                    byte[] c = new byte[rx.frameLength()];
+                    rx.copyFrame(c, 0);
+                    got.add(c);
+                    lens.add(new int[] {rx.frameLength(), rx.frameWireLength()});
+                }
+                rx.releaseIfDone();
+            }
+            assertEquals(sizes.length, got.size());
+            for (int i = 0; i < sizes.length; i++) {
+                int captured = Math.min(sizes[i], fits);
+                assertEquals(captured, lens.get(i)[0], "captured " + i);
+                assertEquals(sizes[i], lens.get(i)[1], "wire length " + i);
+                assertArrayEquals(java.util.Arrays.copyOf(frame(i, sizes[i]), captured), got.get(i), "bytes " + i);
+            }
+            assertEquals(2, rx.framesTruncated());
+        }
+    }
+
+    /**
+     * V2 hands each frame over as it is written; V3 only when the block fills or its retire timeout passes
+     * (here 300 ms, so that the difference stands out on a loaded machine).
+     */
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void aLoneFrameIsHandedOverAtOnceByV2AndAfterTheRetireTimeoutByV3(Ring ring) throws Exception {
+        try (PacketRxRing rx = net.inB(() -> PacketRxRing.open(
+                        VethNamespaces.IF_B,
+                        ring.config().withRetireTimeoutMs(300).withProtocol(ETHERTYPE)));
+                PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
+            long[] waits = new long[5];
+            for (int i = 0; i < waits.length; i++) {
+                assertEquals(0, new Collector().drain(rx, 1, 50).size(), "ring idle before frame " + i);
+                byte[] f = frame(i, 100);
+                long t0 = System.nanoTime();
+                assertTrue(tx.offer(f, 0, f.length));
+                tx.flush();
+                List<byte[]> got = new Collector().drain(rx, 1, 3000);
+                waits[i] = (System.nanoTime() - t0) / 1_000_000L;
+                assertEquals(1, got.size(), "frame " + i);
+                assertArrayEquals(f, got.get(0));
+            }
+            java.util.Arrays.sort(waits);
+            long median = waits[waits.length / 2];
+            System.out.println(ring + " lone-frame hand-over, ms (sorted): " + java.util.Arrays.toString(waits));
+            if (ring.version() == PacketRxRing.Version.V2) {
+                assertTrue(median < 100, "V2 median wait " + median + " ms");
+            } else {
+                assertTrue(median >= 100, "V3 median wait " + median + " ms (retire timeout 300 ms)");
+            }
+        }
+    }
+
+    /**
+     * close() unmaps the ring (no mapping of the socket left in /proc/self/maps), closes the socket, and a
+     * bounded poll on an idle ring returns after its timeout: the dataplane's receive threads stop promptly.
+     */
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void pollIsBoundedAndCloseReleasesTheMapping(Ring ring) throws Exception {
+        PacketRxRing rx = net.inB(() -> PacketRxRing.open(VethNamespaces.IF_B, ring.config()));
+        String socket;
+        try {
+            socket = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + rx.fd()))
+                    .toString();
+            assertTrue(socket.startsWith("socket:["), socket);
+            assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps"))
+                    .contains(socket));
+            long t0 = System.nanoTime();
+            assertEquals(0, rx.poll(100));
+            long ms = (System.nanoTime() - t0) / 1_000_000L;
+            assertTrue(ms >= 90 && ms < 5000, "poll(100) took " + ms + " ms");
+        } finally {
+            rx.close();
+        }
+        assertEquals(-1, rx.fd());
+        assertFalse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps"))
+                .contains(socket));
+        assertFalse(rx.next());
+        org.junit.jupiter.api.Assertions.assertThrows(PacketIoException.class, () -> rx.poll(0));
+        rx.close(); // idempotent
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void fullRingCountsKernelDrops(Ring ring) throws Exception {
+        // V3: 2 blocks of 4 KiB (a few 1000-byte frames each); V2: 2 x 2 slots of 2048 bytes.
+        try (PacketRxRing rx = net.inB(() ->
+                        PacketRxRing.open(VethNamespaces.IF_B, ring.config().withBlocks(4096, 2)));
                 PacketTx tx = net.inA(() -> PacketTx.open(VethNamespaces.IF_A))) {
             for (int seq = 0; seq < 500; seq++) {
                 byte[] f = frame(seq, 1000);
@@ -273,7 +411,12 @@ class PacketIoNamespaceTest {
             Thread.sleep(50);
             rx.refreshStatistics();
             assertTrue(rx.kernelDrops() > 400, "drops " + rx.kernelDrops());
-            assertTrue(rx.kernelFreezeQueueCount() > 0, "freeze " + rx.kernelFreezeQueueCount());
+            if (ring.version() == PacketRxRing.Version.V3) {
+                assertTrue(rx.kernelFreezeQueueCount() > 0, "freeze " + rx.kernelFreezeQueueCount());
+            } else {
+                assertEquals(0, rx.kernelFreezeQueueCount(), "V2 has no freeze counter");
+                assertTrue(rx.kernelPackets() >= 500, "packets " + rx.kernelPackets());
+            }
             List<byte[]> got = collect(rx, 500);
             assertTrue(got.size() > 0 && got.size() < 100, "received " + got.size());
             // The ring is usable again once drained.
@@ -286,12 +429,13 @@ class PacketIoNamespaceTest {
         }
     }
 
-    @Test
-    void promiscuousMembershipIsDroppedOnClose() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Ring.class)
+    void promiscuousMembershipIsDroppedOnClose(Ring ring) throws Exception {
         assertTrue(net.exec(net.nsB, "ip", "-d", "link", "show", VethNamespaces.IF_B)
                 .contains("promiscuity 0"));
-        PacketRxRing rx = net.inB(() -> PacketRxRing.open(
-                VethNamespaces.IF_B, PacketRxRing.Config.defaults().withPromiscuous(true)));
+        PacketRxRing rx = net.inB(
+                () -> PacketRxRing.open(VethNamespaces.IF_B, ring.config().withPromiscuous(true)));
         try {
             assertTrue(net.exec(net.nsB, "ip", "-d", "link", "show", VethNamespaces.IF_B)
                     .contains("promiscuity 1"));

@@ -49,6 +49,24 @@ class PacketSyscallsTest {
                 IllegalArgumentException.class, () -> ok.withRetireTimeoutMs(0).validate(4096));
         assertThrows(
                 IllegalArgumentException.class, () -> ok.withProtocol(0x10000).validate(4096));
+        // V2: the retire timeout does not apply; a slot must hold its header and an Ethernet header.
+        PacketRxRing.Config v2 = PacketRxRing.Config.defaults(PacketRxRing.Version.V2);
+        v2.validate(4096);
+        v2.withRetireTimeoutMs(0).validate(4096);
+        assertEquals(8192, v2.v2Slots());
+        assertEquals(4096, v2.withFrameSize(4096).v2Slots());
+        assertThrows(IllegalArgumentException.class, () -> v2.withFrameSize(64).validate(4096));
+        v2.withHoldoffMicros(50).validate(4096);
+        assertThrows(
+                IllegalArgumentException.class, () -> v2.withHoldoffMicros(-1).validate(4096));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> v2.withHoldoffMicros(10_001).validate(4096));
+        assertThrows(
+                IllegalArgumentException.class, () -> v2.withFrameSize(2000 + 8).validate(4096));
+        assertEquals(PacketRxRing.Version.V2, PacketRxRing.Version.parse("v2"));
+        assertEquals(PacketRxRing.Version.V3, PacketRxRing.Version.parse("V3"));
+        assertThrows(IllegalArgumentException.class, () -> PacketRxRing.Version.parse("v1"));
     }
 
     @Test

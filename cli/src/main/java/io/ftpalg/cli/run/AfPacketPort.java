@@ -1,5 +1,6 @@
 package io.ftpalg.cli.run;
 
+import io.ftpalg.bindings.packet.InterfaceInfo;
 import io.ftpalg.bindings.packet.PacketIoException;
 import io.ftpalg.bindings.packet.PacketRxRing;
 import io.ftpalg.bindings.packet.PacketTx;
@@ -7,9 +8,12 @@ import io.ftpalg.engine.pipeline.PacketPort;
 import java.nio.ByteBuffer;
 
 /**
- * A pipeline port over AF_PACKET: a TPACKET_V3 receive ring and a TPACKET_V2 transmit ring (bindings module).
- * Frames are copied from the ring mapping into one reusable buffer and handed on; an 802.1Q tag the kernel
- * stripped into the frame's metadata (TP_STATUS_VLAN_VALID) is put back, so that a bridge passes VLANs unchanged.
+ * A pipeline port over AF_PACKET: a receive ring (TPACKET_V2 by default: every frame is handed over and wakes
+ * the receive thread at once; or TPACKET_V3, blocks retired after a timeout) and a TPACKET_V2 transmit ring
+ * (bindings module). Frames are copied from the ring mapping into one reusable buffer and handed on; an 802.1Q
+ * tag the kernel stripped into the frame's metadata (TP_STATUS_VLAN_VALID) is put back, so that a bridge passes
+ * VLANs unchanged. A frame the ring truncated (longer than a V2 slot: {@code tp_snaplen < tp_len}) is dropped
+ * and counted, never forwarded cut short.
  */
 final class AfPacketPort implements PacketPort {
     private static final int TP_STATUS_VLAN_VALID = 1 << 4;
@@ -19,10 +23,13 @@ final class AfPacketPort implements PacketPort {
     private final PacketTx tx;
     private final byte[] buffer = new byte[65535 + 22];
     private long refused;
+    private long truncated;
 
-    AfPacketPort(String ifname) throws PacketIoException {
+    AfPacketPort(String ifname, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros)
+            throws PacketIoException {
         this.name = ifname;
-        this.rx = PacketRxRing.open(ifname, PacketRxRing.Config.defaults().withPromiscuous(true));
+        this.rx = PacketRxRing.open(
+                ifname, rxConfig(InterfaceInfo.of(ifname).mtu(), version, retireTimeoutMs, holdoffMicros));
         PacketTx t;
         try {
             t = PacketTx.open(ifname);
@@ -31,6 +38,33 @@ final class AfPacketPort implements PacketPort {
             throw e;
         }
         this.tx = t;
+    }
+
+    /**
+     * 16 MiB of ring, promiscuous, own frames ignored. V2: slots of 2048 bytes (8192 of them; frames up to 1982
+     * bytes whole: MTU 1500 plus two VLAN tags), larger for a larger MTU (the next power of two that holds MTU +
+     * 14 + 8 after the slot header). {@code holdoffMicros}: the ring's wake-up moderation (see {@link
+     * PacketRxRing.Config#holdoffMicros()}).
+     */
+    static PacketRxRing.Config rxConfig(int mtu, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros) {
+        PacketRxRing.Config c = PacketRxRing.Config.defaults(version)
+                .withPromiscuous(true)
+                .withRetireTimeoutMs(retireTimeoutMs)
+                .withHoldoffMicros(holdoffMicros);
+        if (version == PacketRxRing.Version.V2) {
+            int need = PacketRxRing.V2_MAC_OFFSET + mtu + 14 + 8;
+            int slot = Math.max(2048, Integer.highestOneBit(need - 1) << 1);
+            c = c.withFrameSize(slot);
+            if (slot > c.blockSize()) {
+                c = c.withBlocks(slot, Math.max(1, (c.blockSize() * c.blockCount()) / slot));
+            }
+        }
+        return c;
+    }
+
+    /** Frames dropped because the receive ring truncated them. */
+    long truncated() {
+        return truncated;
     }
 
     @Override
@@ -53,6 +87,10 @@ final class AfPacketPort implements PacketPort {
             int len = rx.frameLength();
             int off = rx.frameOffset();
             int out;
+            if (len < rx.frameWireLength()) {
+                truncated++; // longer than a slot: the kernel cut it; forwarding it would corrupt it
+                continue;
+            }
             if ((rx.frameStatus() & TP_STATUS_VLAN_VALID) != 0 && len >= 12 && len + 4 <= buffer.length) {
                 ring.get(off, buffer, 0, 12);
                 int tpid = rx.frameVlanTpid() == 0 ? 0x8100 : rx.frameVlanTpid();
@@ -99,7 +137,7 @@ final class AfPacketPort implements PacketPort {
         } catch (PacketIoException e) {
             // statistics are best effort
         }
-        return rx.kernelDrops() + refused;
+        return rx.kernelDrops() + refused + truncated;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ftpalg.cli.run;
 import io.ftpalg.bindings.packet.InterfaceInfo;
 import io.ftpalg.bindings.packet.Offloads;
 import io.ftpalg.bindings.packet.PacketIoException;
+import io.ftpalg.bindings.packet.PacketRxRing;
 import io.ftpalg.engine.config.Config;
 import io.ftpalg.engine.config.ConfigException;
 import io.ftpalg.engine.config.ConfigParser;
@@ -45,6 +46,31 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "KIND",
             description = "packet I/O: afpacket (default: kernel rings) or pcap (libpcap via pcap4j, portable, slower)")
     String io = "afpacket";
+
+    @Option(
+            names = "--rx-ring",
+            paramLabel = "v2|v3",
+            description = "afpacket receive ring: v2 (default: TPACKET_V2, every frame handed over at once, lowest"
+                    + " latency) or v3 (TPACKET_V3 blocks, handed over when full or after --rx-block-timeout)")
+    String rxRing = "v2";
+
+    @Option(
+            names = "--rx-block-timeout",
+            paramLabel = "MS",
+            description = "with --rx-ring v3: block retire timeout in ms, at least 1 (default 1)")
+    int rxBlockTimeoutMs = 1;
+
+    @Option(
+            names = "--rx-holdoff",
+            paramLabel = "US",
+            description = "receive wake-up moderation in microseconds, 0 = off (default "
+                    + DEFAULT_HOLDOFF_US
+                    + "): when a receive ring runs dry less than US after its last wake-up, the receive thread"
+                    + " waits out the rest before sleeping, so that under load frames are read in batches instead of"
+                    + " one wake-up per frame; a frame after a quiet period is not delayed")
+    int rxHoldoffUs = DEFAULT_HOLDOFF_US;
+
+    static final int DEFAULT_HOLDOFF_US = 50;
 
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
@@ -91,21 +117,40 @@ public final class RunCommand implements Callable<Integer> {
                 return refuse("cannot read the offload settings of " + pc[p].interfaceName() + ": " + e.getMessage());
             }
         }
+        PacketRxRing.Version rxVersion;
+        try {
+            rxVersion = PacketRxRing.Version.parse(rxRing);
+        } catch (IllegalArgumentException e) {
+            return refuse("--rx-ring must be v2 or v3, not " + rxRing);
+        }
+        if (rxBlockTimeoutMs < 1) {
+            return refuse("--rx-block-timeout must be at least 1 ms, not " + rxBlockTimeoutMs);
+        }
+        if (rxHoldoffUs < 0 || rxHoldoffUs > 10_000) {
+            return refuse("--rx-holdoff must be in [0, 10000] microseconds, not " + rxHoldoffUs);
+        }
         cfg = withInterfaceMacs(cfg, info);
         PacketPort inside;
         PacketPort outside;
         try {
-            inside = open(pc[0].interfaceName());
+            inside = open(pc[0].interfaceName(), rxVersion);
         } catch (Exception e) {
             return refuse(message(e));
         }
         try {
-            outside = open(pc[1].interfaceName());
+            outside = open(pc[1].interfaceName(), rxVersion);
         } catch (Exception e) {
             inside.close();
             return refuse(message(e));
         }
-        System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + io + " I/O, "
+        String ioDesc = "afpacket".equals(io)
+                ? "afpacket I/O (RX "
+                        + (rxVersion == PacketRxRing.Version.V2
+                                ? "TPACKET_V2"
+                                : "TPACKET_V3, block timeout " + rxBlockTimeoutMs + " ms")
+                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2)"
+                : io + " I/O";
+        System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + ioDesc + ", "
                 + cfg.pipeline().workers() + " worker(s), ring "
                 + cfg.pipeline().ringSize() + ", wait "
                 + cfg.pipeline().waitStrategy());
@@ -177,8 +222,10 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private PacketPort open(String ifname) throws Exception {
-        return "pcap".equals(io) ? new PcapPort(ifname) : new AfPacketPort(ifname);
+    private PacketPort open(String ifname, PacketRxRing.Version rxVersion) throws Exception {
+        return "pcap".equals(io)
+                ? new PcapPort(ifname)
+                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs);
     }
 
     /** Router mode needs each port's MAC: the interface's own, unless the config names one. */
@@ -223,6 +270,11 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("  %-36s %d%n", "drop-pipeline-oversize", dp.oversizeDrops());
         System.out.printf("  %-36s %d%n", "drop-port-" + inside.name(), inside.drops());
         System.out.printf("  %-36s %d%n", "drop-port-" + outside.name(), outside.drops());
+        for (PacketPort p : new PacketPort[] {inside, outside}) {
+            if (p instanceof AfPacketPort a && a.truncated() > 0) {
+                System.out.printf("  %-36s %d%n", "drop-port-" + p.name() + "-truncated", a.truncated());
+            }
+        }
         System.out.flush();
     }
 
