@@ -456,7 +456,13 @@ class PacketIoNamespaceTest {
         assertTrue(show.contains("mtu 1500 "), show);
         assertEquals(1500, a.mtu());
         assertTrue(a.isUp());
-        assertTrue(a.isRunning());
+        // RUNNING (carrier) follows the peer's link-up asynchronously: read the flags again until it shows, bounded.
+        InterfaceInfo now = a;
+        for (int i = 0; i < 100 && !now.isRunning(); i++) {
+            Thread.sleep(20);
+            now = net.inA(() -> InterfaceInfo.of(VethNamespaces.IF_A));
+        }
+        assertTrue(now.isRunning(), "IFF_RUNNING within 2 s of link up");
         assertTrue(a.isEthernet());
         assertEquals(1514, a.maxFrameLength());
         net.inA(() -> {
