@@ -242,8 +242,26 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             if (routerStage.echo(s)) {
                 return LOCAL;
             }
-            if (ingress == PacketSlot.PORT_INSIDE || nat.check(s) != null) {
+            // From outside, an FTP data connection to a NAT address that is also the gateway's own (masquerade on
+            // the outside port's address, or a load balancer's virtual address there) has no dnat rule for its
+            // port: its expectation admits it (createFlow), so it must get that far. A stray segment of an expired
+            // NATed flow gets the same answer as any unknown flow (flows reset-expired).
+            if (ingress == PacketSlot.PORT_INSIDE) {
                 return drop(Counter.DROP_TO_GATEWAY);
+            }
+            if (nat.check(s) != null) {
+                if (proto != 6) {
+                    return drop(Counter.DROP_TO_GATEWAY);
+                }
+                if (!TcpTracker.opensFlow(s.tcpFlags)) {
+                    if (resets.wants(s)) {
+                        resetUnknown(s, now);
+                    }
+                    return drop(Counter.DROP_TO_GATEWAY);
+                }
+                if (!expectations.exists(s.ipVersion, s.srcHi, s.srcLo, s.dstHi, s.dstLo, s.dstPort, FlowTable.NONE)) {
+                    return drop(Counter.DROP_TO_GATEWAY);
+                }
             }
         }
         if (ref == FlowTable.NONE) {
@@ -428,7 +446,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                     victim = FlowTable.NONE;
                 }
             }
-            if (victim == FlowTable.NONE) {
+            if (victim == FlowTable.NONE || (data && victim == expectation.controlFlow)) {
+                // Never make room for a data connection by evicting its own control connection (its session and
+                // expectations would go with it, and the record handed back would be the control's).
                 drop(Counter.DROP_FLOW_TABLE_FULL);
                 return -1;
             }
@@ -603,11 +623,13 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
         if (ep.ipVersion != v) {
             counters.inc(Counter.FTP_FAMILY_MISMATCH);
-            notice(
-                    flow,
-                    "family-mismatch",
-                    "IPv" + ep.ipVersion + " endpoint announced on an IPv" + v
-                            + " control connection: left unchanged, no expectation");
+            if (events.enabled()) { // the text is built only when someone listens (refusals are attacker-driven)
+                notice(
+                        flow,
+                        "family-mismatch",
+                        "IPv" + ep.ipVersion + " endpoint announced on an IPv" + v
+                                + " control connection: left unchanged, no expectation");
+            }
             return false;
         }
         boolean own = ep.addrHi == realHi && ep.addrLo == realLo;
@@ -619,23 +641,27 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (!own && !publicSelf) {
             if (!ftpConfig.loose()) {
                 counters.inc(Counter.FTP_BOUNCE_REFUSED);
-                notice(
-                        flow,
-                        "bounce-refused",
-                        FtpNegotiator.name(kind) + " names "
-                                + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
-                                + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
-                                + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
+                if (events.enabled()) { // the text is built only when someone listens (refusals are attacker-driven)
+                    notice(
+                            flow,
+                            "bounce-refused",
+                            FtpNegotiator.name(kind) + " names "
+                                    + Addresses.format(v, ep.addrHi, ep.addrLo, ep.port)
+                                    + ", not the sender's own address " + Addresses.format(v, realHi, realLo, -1)
+                                    + ": no expectation (RFC 2577 bounce guard; 'ftp loose yes' relaxes it)");
+                }
                 return false;
             }
         }
         if (ep.port < ftpConfig.minDataPort()) {
             counters.inc(Counter.FTP_LOW_PORT_REFUSED);
-            notice(
-                    flow,
-                    "low-port-refused",
-                    FtpNegotiator.name(kind) + " names port " + ep.port + ", below ftp min-data-port "
-                            + ftpConfig.minDataPort() + ": no expectation");
+            if (events.enabled()) { // the text is built only when someone listens (refusals are attacker-driven)
+                notice(
+                        flow,
+                        "low-port-refused",
+                        FtpNegotiator.name(kind) + " names port " + ep.port + ", below ftp min-data-port "
+                                + ftpConfig.minDataPort() + ": no expectation");
+            }
             return false;
         }
         Expectation e = expectation;
@@ -731,9 +757,16 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /** Runs expiry over the whole tables (end of a replay). */
     public void expireAll(long nowMs) {
         nowNanos = nowMs * 1_000_000L;
-        for (int f = 0; f < flows.capacity(); f++) {
-            if (flows.inUse(f) && flows.deadline(f) - nowMs <= 0 && !keptAlive(f, nowMs)) {
-                expire(f, Counter.FLOW_EXPIRED);
+        // Data and other connections first, FTP control connections second: a control connection that a data
+        // connection kept alive is free to go once that data connection has gone in the first pass.
+        for (int pass = 0; pass < 2; pass++) {
+            for (int f = 0; f < flows.capacity(); f++) {
+                if (flows.inUse(f)
+                        && ((flows.state(f) & FlowState.FTP_CONTROL) != 0) == (pass == 1)
+                        && flows.deadline(f) - nowMs <= 0
+                        && !keptAlive(f, nowMs)) {
+                    expire(f, Counter.FLOW_EXPIRED);
+                }
             }
         }
         expectations.sweep(nowMs, sessions.capacity(), scratch, onExpired);

@@ -75,6 +75,52 @@ class ExpiredFlowResetTest {
         off = engine("off");
     }
 
+    /**
+     * Router mode, source NAT to the outside port's own address (masquerade): a stray segment from outside for an
+     * expired NATed flow is addressed to the gateway itself. With {@code reset-expired outside} it is answered
+     * like any unknown flow, not silently dropped as traffic for the gateway.
+     */
+    @Test
+    void outsideSegmentToTheGatewaysOwnNatAddressIsReset() throws Exception {
+        String text = """
+                mode router
+                port inside address 192.0.2.1/24 mac 02:00:00:00:00:01
+                port outside address 203.0.113.1/24 mac 02:00:00:00:00:02
+                snat from 192.0.2.0/24 to 203.0.113.1
+                """;
+        for (String option : new String[] {"outside", "inside"}) {
+            Engine e = new Engine(
+                    ConfigParser.parse(text + "flows reset-expired " + option + "\n", "router-" + option),
+                    EventSink.NONE,
+                    Frames.SLOT_CAPACITY);
+            try {
+                List<byte[]> out = new ArrayList<>();
+                e.setEmitter((f, off, len, port) -> out.add(Arrays.copyOfRange(f, off, off + len)));
+                byte[] stray = PacketBuilder.ethernet(PEER_MAC, "02:00:00:00:00:02")
+                        .ipv4("203.0.113.30", "203.0.113.1")
+                        .tcp(21, 40000, 0x11223344L, 0x55667788L, TcpHeader.ACK | TcpHeader.PSH)
+                        .payload(new byte[20])
+                        .build();
+                PacketSlot s = Frames.slot(stray);
+                s.ingressPort = PacketSlot.PORT_OUTSIDE;
+                s.timestampNanos = clock += 1_000_000L;
+                assertEquals(Engine.DROP, e.process(s));
+                boolean want = option.equals("outside");
+                assertEquals(want ? 1 : 0, e.counters().get(Counter.TCP_RESET_SENT), option);
+                assertEquals(want ? 1 : 0, out.size(), option);
+                if (want) {
+                    PacketSlot r = Frames.slot(out.get(0));
+                    assertEquals(null, new Decoder().decode(r));
+                    assertEquals(TcpHeader.RST, r.tcpFlags & 0x3F);
+                    assertEquals(40000, r.srcPort);
+                    assertEquals(21, r.dstPort);
+                }
+            } finally {
+                e.close();
+            }
+        }
+    }
+
     @AfterAll
     static void close() {
         engines.forEach(Engine::close);

@@ -120,6 +120,45 @@ class LoadBalancerTest {
         }
     }
 
+    /**
+     * The virtual address is the gateway's own outside address and dnat covers only port 21: passive data to that
+     * address (a port no dnat rule names) must still be admitted by its expectation, not dropped as addressed to
+     * the gateway; active data from the server leaves as that address. Likewise masquerade: source NAT to the
+     * outside port's own address, active data from an outside server comes back in through its expectation.
+     */
+    @Test
+    void dataConnectionsToTheGatewaysOwnAddress() throws Exception {
+        String text = """
+                mode router
+                port inside address 192.0.2.1/24
+                port outside address 203.0.113.1/24
+                dnat to 203.0.113.1 port 21 -> 192.0.2.20 192.0.2.21 select round-robin
+                snat from 192.0.2.0/24 to 203.0.113.1
+                """;
+        try (SimNet net = new SimNet(config(text))) {
+            List<Host> servers = servers(net, false).subList(0, 2);
+            Host client = net.host("client", "203.0.113.10", PacketSlot.PORT_OUTSIDE);
+            for (int i = 0; i < 2; i++) {
+                FtpDriver f = FtpDriver.loginAny(net, client, servers, 40000 + i, VIP4, 21);
+                assertNotNull(f, "session " + i);
+                byte[] file = FtpDriver.data(1500, i);
+                assertArrayEquals(file, f.passiveStor(false, 30000 + i, null, file), "passive " + i);
+                assertSame(f.server, f.lastData.host, "passive data reached the control's server");
+                assertArrayEquals(file, f.activeRetr(false, 50000 + i, file), "active " + i);
+                assertEquals(VIP4, f.lastData.remoteIp, "active data leaves as the gateway's address");
+            }
+            // Masquerade: an inside client, an outside server, active mode back to the gateway's own address.
+            Host inside = net.host("inside-client", "192.0.2.10", PacketSlot.PORT_INSIDE);
+            Host outside = net.host("outside-server", "203.0.113.30", PacketSlot.PORT_OUTSIDE);
+            FtpDriver m = new FtpDriver(net, inside, outside);
+            m.login(41000, "203.0.113.30", 21);
+            byte[] file = FtpDriver.data(1200, 7);
+            assertArrayEquals(file, m.activeRetr(false, 51000, file), "masquerade active");
+            assertEquals(0, net.engine.counters().get(Counter.DROP_TO_GATEWAY));
+            assertEquals(List.of(), net.errors);
+        }
+    }
+
     /** Several clients, round-robin: each session's PASV/EPSV and PORT/EPRT data meet its control's server. */
     @Test
     void everyDataConnectionMeetsItsControlConnectionsServer() throws Exception {
