@@ -237,6 +237,19 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             expire(ref >>> 1, Counter.FLOW_EXPIRED);
             ref = FlowTable.NONE;
         }
+        if (ref != FlowTable.NONE
+                && proto == 6
+                && (ref & 1) == FlowTable.ORIGINAL
+                && (s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.FIN | TcpHeader.RST)) == TcpHeader.SYN) {
+            int st = FlowState.tcp(flows.state(ref >>> 1));
+            if (st == FlowState.TCP_TIME_WAIT || st == FlowState.TCP_CLOSE) {
+                // A new connection on the tuple of one that closed (RFC 9293 3.10.7.4 allows the reuse): as Linux
+                // does, the old flow goes and this SYN makes a new one, so nothing of the old connection (its FTP
+                // session and sequence offsets, a detection verdict, data-connection links) carries over.
+                expire(ref >>> 1, Counter.FLOW_REOPENED);
+                ref = FlowTable.NONE;
+            }
+        }
         if (ref == FlowTable.NONE && router && routerStage.toGateway(s)) {
             // Addressed to the gateway itself and no NAT flow: answer pings, drop the rest (it runs no services).
             if (routerStage.echo(s)) {

@@ -61,6 +61,11 @@ public enum Counter {
     TCP_RESET_RATE_LIMITED(121, "tcp-reset-rate-limited"),
     /** Such a RST was not sent: the segment matches an expected FTP data connection. */
     TCP_RESET_SKIPPED_EXPECTED(122, "tcp-reset-skipped-expected"),
+    /**
+     * A SYN from the initiator opened a new connection on the tuple of a flow in TIME_WAIT or CLOSE: the old flow
+     * was removed and a new one made (as Linux does), so no FTP or NAT state of the old connection carries over.
+     */
+    FLOW_REOPENED(123, "flow-reopened"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),

@@ -254,7 +254,10 @@ public final class SimNet implements AutoCloseable {
             String remote = io.ftpalg.engine.flow.Addresses.format(s.ipVersion, s.srcHi, s.srcLo, -1);
             String key = s.dstPort + "|" + remote + "|" + s.srcPort;
             Conn c = conns.get(key);
-            if (c == null) {
+            // A new SYN on the tuple of a connection that has closed (its FIN received: TIME_WAIT here) opens a new
+            // connection, as real stacks allow (RFC 9293 3.10.7.4).
+            boolean reuse = c != null && (c.finReceived || c.resetReceived);
+            if (c == null || reuse && (s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN) {
                 if ((s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN && listening.contains(s.dstPort)) {
                     c = new Conn(this, s.dstPort, remote, s.srcPort, isn += 0x0101_0000);
                     c.rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
