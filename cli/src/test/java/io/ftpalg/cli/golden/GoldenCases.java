@@ -399,15 +399,8 @@ final class GoldenCases {
                             List<Host> servers = List.of(
                                     net.host("server0", "192.0.2.20", IN), net.host("server1", "192.0.2.21", IN));
                             for (int i = 0; i < 2; i++) {
-                                FtpDriver f = FtpDriver.loginAny(
-                                        net,
-                                        net.host("client" + i, "198.51.100.1" + i, OUT),
-                                        servers,
-                                        40000,
-                                        "203.0.113.1",
-                                        21);
-                                if (f == null || f.server != servers.get(i)) {
-                                    net.errors.add("client " + i + " not on server " + i);
+                                FtpDriver f = onServer(net, "198.51.100.1" + i, servers, i, "203.0.113.1");
+                                if (f == null) {
                                     return;
                                 }
                                 for (int t = 0; t < 2; t++) {
@@ -427,15 +420,8 @@ final class GoldenCases {
                             List<Host> servers = List.of(
                                     net.host("server0", "192.0.2.20", IN), net.host("server1", "192.0.2.21", IN));
                             for (int i = 0; i < 2; i++) {
-                                FtpDriver f = FtpDriver.loginAny(
-                                        net,
-                                        net.host("client" + i, "198.51.100.1" + i, OUT),
-                                        servers,
-                                        40000,
-                                        "203.0.113.1",
-                                        21);
-                                if (f == null || f.server != servers.get(i)) {
-                                    net.errors.add("client " + i + " not on server " + i);
+                                FtpDriver f = onServer(net, "198.51.100.1" + i, servers, i, "203.0.113.1");
+                                if (f == null) {
                                     return;
                                 }
                                 for (int t = 0; t < 2; t++) {
@@ -455,15 +441,8 @@ final class GoldenCases {
                                     net.host("server0", "2001:db8:1::20", IN),
                                     net.host("server1", "2001:db8:1::21", IN));
                             for (int i = 0; i < 2; i++) {
-                                FtpDriver f = FtpDriver.loginAny(
-                                        net,
-                                        net.host("client" + i, "2001:db8:2::1" + i, OUT),
-                                        servers,
-                                        40000,
-                                        "2001:db8:ff::1",
-                                        21);
-                                if (f == null || f.server != servers.get(i)) {
-                                    net.errors.add("client " + i + " not on server " + i);
+                                FtpDriver f = onServer(net, "2001:db8:2::1" + i, servers, i, "2001:db8:ff::1");
+                                if (f == null) {
                                     return;
                                 }
                                 byte[] file = FtpDriver.data(1300, 70 + i);
@@ -509,6 +488,19 @@ final class GoldenCases {
     }
 
     /** The data connection just made reached the server of the session's control connection. */
+    /**
+     * Client {@code i} (address {@code clientIp}, from the outside) logs in to {@code vip}:21 in front of the pool
+     * {@code servers}; the test scripts expect it on server {@code i}. Null, with the error recorded, otherwise.
+     */
+    private static FtpDriver onServer(SimNet net, String clientIp, List<Host> servers, int i, String vip) {
+        FtpDriver f = FtpDriver.loginAny(net, net.host("client" + i, clientIp, OUT), servers, 40000, vip, 21);
+        if (f == null || f.server != servers.get(i)) {
+            net.errors.add("client " + i + " not on server " + i);
+            return null;
+        }
+        return f;
+    }
+
     private static void sameServer(SimNet net, FtpDriver f) {
         if (f.lastData == null || f.lastData.host != f.server) {
             net.errors.add("data connection not on the control connection's server " + f.server.ip);
