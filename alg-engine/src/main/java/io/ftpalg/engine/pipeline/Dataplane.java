@@ -15,6 +15,7 @@ import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.stats.Counters;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -87,12 +88,25 @@ public final class Dataplane implements AutoCloseable {
             int ringSize,
             String waitStrategy,
             LongSupplier clockNanos) {
+        this(config, w -> events, inside, outside, workers, ringSize, waitStrategy, clockNanos);
+    }
+
+    /** As above, with one event sink per worker ({@code events.apply(worker)}), so that sinks need no lock. */
+    public Dataplane(
+            Config config,
+            IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
         this.emitted = new EmitQueue[workers];
         this.commands = new WorkerCommands[workers];
         for (int i = 0; i < workers; i++) {
-            engines[i] = new Engine(config, events, SLOT_CAPACITY);
+            engines[i] = new Engine(config, events.apply(i), SLOT_CAPACITY);
             emitted[i] = new EmitQueue();
             commands[i] = new WorkerCommands();
             engines[i].setEmitter(emitted[i]);

@@ -486,6 +486,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         flows.originPort(flow, (byte) s.ingressPort);
         int word = FlowState.LIVE | (proto == 6 ? FlowState.TCP_NONE : FlowState.GENERIC);
         counters.inc(Counter.FLOW_CREATED);
+        if (events.flowEventsEnabled()) { // text only when someone listens to flow events (conntrack -E)
+            events.flow(
+                    nowNanos,
+                    "new",
+                    flows.describe(flow, FlowTable.ORIGINAL),
+                    flows.describe(flow, FlowTable.REPLY),
+                    null);
+        }
         if (nat.sourceMapped) {
             counters.inc(Counter.NAT_SOURCE_MAPPED);
         }
@@ -812,6 +820,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private void expire(int flow, Counter why) {
         counters.inc(why);
+        if (events.flowEventsEnabled()) {
+            events.flow(
+                    nowNanos,
+                    "destroy",
+                    flows.describe(flow, FlowTable.ORIGINAL),
+                    flows.describe(flow, FlowTable.REPLY),
+                    why.label);
+        }
         int session = flows.session(flow);
         if (session >= 0) {
             expectations.removeSession(session, scratch, onRemovedWithControl);
