@@ -59,6 +59,12 @@ final class Operations implements AutoCloseable {
             hub.addJsonSink(eventFile, true);
         }
         hub.start();
+        try {
+            // logrotate's postrotate sends SIGUSR1: the next event goes to a new file of the same name.
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> reopen());
+        } catch (IllegalArgumentException e) {
+            out.println("  SIGUSR1 not available here: " + e.getMessage());
+        }
         if (!options.controlSocketOff()) {
             ControlServer s = new ControlServer(options.controlSocketPath());
             new Conntrack(dp, hub).register(s);
