@@ -77,11 +77,42 @@ public final class Dataplane implements AutoCloseable {
             int ringSize,
             String waitStrategy,
             LongSupplier clockNanos) {
+        this(
+                config,
+                inside,
+                outside,
+                workers,
+                ringSize,
+                waitStrategy,
+                clockNanos,
+                i -> new Engine(config, events, SLOT_CAPACITY));
+    }
+
+    /**
+     * As above, with worker {@code i}'s engine made by {@code engineFactory.apply(i)} (e.g. restored from a state
+     * directory). If one cannot be made, those made so far are closed and the exception goes to the caller.
+     */
+    public Dataplane(
+            Config config,
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos,
+            java.util.function.IntFunction<Engine> engineFactory) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
         this.emitted = new EmitQueue[workers];
         for (int i = 0; i < workers; i++) {
-            engines[i] = new Engine(config, events, SLOT_CAPACITY);
+            try {
+                engines[i] = engineFactory.apply(i);
+            } catch (RuntimeException e) {
+                for (int k = 0; k < i; k++) {
+                    engines[k].close();
+                }
+                throw e;
+            }
             emitted[i] = new EmitQueue();
             engines[i].setEmitter(emitted[i]);
         }
@@ -156,6 +187,28 @@ public final class Dataplane implements AutoCloseable {
         }
         for (Engine e : engines) {
             e.close();
+        }
+    }
+
+    /** The workers' engines, for start-up reports (read-only use off the workers). */
+    public Engines engines() {
+        return new Engines(engines);
+    }
+
+    /** A read-only view of the workers' engines. */
+    public static final class Engines {
+        private final Engine[] engines;
+
+        Engines(Engine[] engines) {
+            this.engines = engines;
+        }
+
+        public int count() {
+            return engines.length;
+        }
+
+        public Engine get(int i) {
+            return engines[i];
         }
     }
 

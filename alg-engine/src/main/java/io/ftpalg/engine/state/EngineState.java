@@ -82,6 +82,8 @@ public final class EngineState implements AutoCloseable {
         public int droppedSessions;
         public int droppedExpectations;
         public int expectCorruptions;
+        /** Time the restore took (reading, checking, rewriting the files), ms. */
+        public long restoreMs;
 
         @Override
         public String toString() {
@@ -96,7 +98,8 @@ public final class EngineState implements AutoCloseable {
                     + (droppedFlows + droppedSessions + droppedExpectations) + " inconsistent or expired"
                     + (expectCorruptions > 0
                             ? ", " + expectCorruptions + " expectation-map corruption(s) repaired"
-                            : "");
+                            : "")
+                    + "; restore took " + restoreMs + " ms";
         }
     }
 
@@ -179,6 +182,7 @@ public final class EngineState implements AutoCloseable {
      * @param expectations the table opened on {@link #expectationMapFile()}
      */
     public Report restore(ExpectationTable expectations) {
+        long t0 = System.nanoTime();
         Report r = report;
         r.loaded = flowFile.loaded();
         long nowWall = dir.wallClockMs().getAsLong();
@@ -260,6 +264,7 @@ public final class EngineState implements AutoCloseable {
         });
         // What was restored is what the files now say; the first sync rewrites whatever restore changed.
         syncAll(nowWall, false);
+        r.restoreMs = (System.nanoTime() - t0) / 1_000_000;
         return r;
     }
 
