@@ -9,7 +9,7 @@ package io.ftpalg.engine.ftp;
  * <pre>
  *   session: flow, flags
  *   lane:    next, lineState, heldLen, heldSince, logCount, logForgottenEnd, logForgot, opaque, tlsSkip,
- *            tlsDesync, tlsAlert, prefixLen, prefixChecked, multiLineCode,
+ *            tlsDesync, tlsAlert, prefixLen, prefixChecked, multiLineCode, delivered,
  *            LOG x (logStart, logOldLen, logNewLen, logHash, logFill),
  *            held[maxLine], logBytes[LOG * LOG_BYTES], prefix[PREFIX]   (packed)
  * </pre>
@@ -17,7 +17,7 @@ package io.ftpalg.engine.ftp;
  * Slow path only: written when the state is synced, read once at start.
  */
 public final class FtpSessionRecords {
-    private static final int LANE_SCALARS = 14;
+    private static final int LANE_SCALARS = 15;
 
     private final FtpSessions sessions;
     private final int laneLongs;
@@ -68,6 +68,7 @@ public final class FtpSessionRecords {
             dst[o++] = p.prefixLen[lane];
             dst[o++] = p.prefixChecked[lane] ? 1 : 0;
             dst[o++] = p.multiLineCode[lane];
+            dst[o++] = p.delivered[lane] ? 1 : 0;
             for (int i = lane * FtpSessions.LOG; i < (lane + 1) * FtpSessions.LOG; i++) {
                 dst[o++] = p.logStart[i];
                 dst[o++] = p.logOldLen[i];
@@ -111,6 +112,7 @@ public final class FtpSessionRecords {
             p.prefixLen[lane] = (int) src[o++];
             p.prefixChecked[lane] = src[o++] != 0;
             p.multiLineCode[lane] = (int) src[o++];
+            p.delivered[lane] = src[o++] != 0;
             for (int i = lane * FtpSessions.LOG; i < (lane + 1) * FtpSessions.LOG; i++) {
                 p.logStart[i] = src[o++];
                 p.logOldLen[i] = (int) src[o++];

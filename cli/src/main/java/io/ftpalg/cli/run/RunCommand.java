@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,6 +78,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
+
+    /** Control socket, events, metrics: {@link Operations}. */
+    @Mixin
+    OpsOptions ops = new OpsOptions();
 
     @Option(
             names = "--stats-file",
@@ -183,31 +188,43 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  running; Ctrl-C (SIGINT) or SIGTERM stops and prints the counters");
         System.out.flush();
 
-        EventSink events = quiet ? EventSink.NONE : new LiveEvents(System.out);
+        Operations operations = new Operations(ops, quiet, System.out);
         StateDir.Root state;
         Dataplane dp;
         try {
             state = noState ? null : StateDir.open(stateDir, cfg.pipeline().workers(), stateReset);
-            dp = newDataplane(cfg, events, inside, outside, state);
+            dp = newDataplane(cfg, operations::sink, inside, outside, state);
         } catch (StateException e) {
+            operations.close();
             inside.close();
             outside.close();
             return refuse(e.getMessage());
         }
-        Dataplane.Engines restored = dp.engines();
         if (state != null) {
-            for (int w = 0; w < restored.count(); w++) {
+            for (int w = 0; w < dp.workers(); w++) {
                 System.out.println("  state " + state.dir() + " worker " + w + ": "
-                        + restored.get(w).state().report + "; up "
+                        + dp.engine(w).state().report + "; up "
                         + java.lang.management.ManagementFactory.getRuntimeMXBean()
                                 .getUptime() + " ms after JVM start");
             }
             System.out.flush();
         }
+        String opsRefusal = operations.start(dp);
+        if (opsRefusal != null) {
+            operations.close();
+            dp.close();
+            if (state != null) {
+                state.close();
+            }
+            inside.close();
+            outside.close();
+            return refuse(opsRefusal);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {
                     dp.close();
+                    operations.close();
                     if (state != null) {
                         state.close();
                     }
@@ -237,12 +254,16 @@ public final class RunCommand implements Callable<Integer> {
      * StateException} when a worker's files cannot be used (the engines opened so far are closed).
      */
     private static Dataplane newDataplane(
-            Config cfg, EventSink events, PacketPort inside, PacketPort outside, StateDir.Root state) {
+            Config cfg,
+            java.util.function.IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            StateDir.Root state) {
         java.util.function.IntFunction<Engine> engines = state == null
-                ? w -> new Engine(cfg, events, Dataplane.SLOT_CAPACITY)
-                : w -> new Engine(cfg, events, Dataplane.SLOT_CAPACITY, state.worker(w, System::currentTimeMillis));
+                ? w -> new Engine(cfg, events.apply(w), Dataplane.SLOT_CAPACITY)
+                : w -> new Engine(
+                        cfg, events.apply(w), Dataplane.SLOT_CAPACITY, state.worker(w, System::currentTimeMillis));
         return new Dataplane(
-                cfg,
                 inside,
                 outside,
                 cfg.pipeline().workers(),
