@@ -77,7 +77,9 @@ sc_start_ftp_alg() {
   shift
   FTP_ALG_STATS="$W/ftp-alg.stats"
   rm -f "$FTP_ALG_STATS"
-  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" --stats-file "$FTP_ALG_STATS" "$@" \
+  local offl=()
+  [[ "${FTP_ALG_OFFLOADS:-on}" == off ]] && offl=(--offloads refuse) # netns-topology --offloads off: wire frames
+  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" --stats-file "$FTP_ALG_STATS" "${offl[@]}" "$@" \
     >>"$W/log/ftp-alg.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")

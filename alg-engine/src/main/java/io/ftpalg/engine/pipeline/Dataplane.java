@@ -35,6 +35,9 @@ import java.util.function.LongSupplier;
  *       shard and skips the rest (Disruptor 4 has no worker pool; sharding inside handlers is its idiom).
  *   <li>The transmit stage runs after all workers and sends forwarded frames on their egress port, flushing
  *       at the end of each batch.
+ *   <li>Offloads: a port that reads PACKET_VNET_HDR hands each frame over with its offload word (partial
+ *       checksum, GSO super-frame), kept in the slot ({@link PacketSlot#setOffload}); the transmit stage sends
+ *       through {@link OffloadTransmit}, which passes super-frames on whole or cuts them in software.
  *   <li>Time: the receive thread reads the clock once per batch; when a port is idle it publishes a clock tick
  *       every {@link #TICK_MS} ms so that timeouts fire without traffic.
  * </ul>
@@ -59,6 +62,7 @@ public final class Dataplane implements AutoCloseable {
     private final AtomicLong oversize = new AtomicLong();
     private final AtomicLong transmitted = new AtomicLong();
     private final AtomicLong transmitFailed = new AtomicLong();
+    private final OffloadTransmit offloadTx = new OffloadTransmit();
 
     /**
      * @param inside the inside port
@@ -185,6 +189,11 @@ public final class Dataplane implements AutoCloseable {
         return transmitFailed.get();
     }
 
+    /** The transmit stage's offload figures: super-frames sent whole, cut in software, resized, unsupported. */
+    public OffloadTransmit offloadTransmit() {
+        return offloadTx;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     private void receiveLoop(int port) {
@@ -230,6 +239,11 @@ public final class Dataplane implements AutoCloseable {
 
         @Override
         public boolean frame(byte[] bytes, int off, int len) {
+            return frame(bytes, off, len, 0L);
+        }
+
+        @Override
+        public boolean frame(byte[] bytes, int off, int len, long offload) {
             if (len > SLOT_CAPACITY - 512) {
                 oversize.incrementAndGet();
                 return true;
@@ -247,6 +261,7 @@ public final class Dataplane implements AutoCloseable {
             s.length = len;
             s.ingressPort = port;
             s.timestampNanos = batchTime;
+            s.setOffload(offload);
             ev.shard = sharder.shard(s.data, len, port);
             ring.publish(seq);
             return true;
@@ -282,7 +297,7 @@ public final class Dataplane implements AutoCloseable {
         public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
             if (ev.shard != -1 && ev.verdict == Engine.FORWARD) {
                 PacketSlot s = ev.slot;
-                if (ports[s.egressPort].send(s.data, 0, s.length)) {
+                if (offloadTx.send(s, ports[s.egressPort])) {
                     transmitted.incrementAndGet();
                 } else {
                     transmitFailed.incrementAndGet();

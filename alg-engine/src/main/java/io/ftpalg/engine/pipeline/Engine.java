@@ -351,7 +351,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (router) {
             HeaderRewriter.decrementTtl(s);
         }
-        if (s.l4Dirty) {
+        if (s.csumPartial | s.gsoType != 0) {
+            Checksum.finishOffloaded(s); // a partial checksum or a super-frame (PACKET_VNET_HDR)
+        } else if (s.l4Dirty) {
             Checksum.computeL4(s);
             s.l4Dirty = false;
         }
