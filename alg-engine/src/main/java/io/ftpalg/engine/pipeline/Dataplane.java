@@ -4,6 +4,8 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -38,15 +40,22 @@ import java.util.function.LongSupplier;
  *   <li>Offloads: a port that reads PACKET_VNET_HDR hands each frame over with its offload word (partial
  *       checksum, GSO super-frame), kept in the slot ({@link PacketSlot#setOffload}); the transmit stage sends
  *       through {@link OffloadTransmit}, which passes super-frames on whole or cuts them in software.
- *   <li>Time: the receive thread reads the clock once per batch; when a port is idle it publishes a clock tick
- *       every {@link #TICK_MS} ms so that timeouts fire without traffic.
+ *   <li>Time: the receive thread reads the clock once per batch. Timeouts fire without traffic from clock ticks
+ *       that the inside receive thread publishes when the engines next need one ({@link Engine#nextTickNanos}:
+ *       never while they hold no flow and no expectation, else at the next sweep, at most every {@link
+ *       #TICK_MS} ms); between them it sleeps in poll(2) on its ring, the outside one for up to {@link
+ *       #IDLE_POLL_MS} ms (to notice {@link #close()}).
  * </ul>
  *
  * The wait strategy is configurable; busy-spinning is never the default (on a 2-core machine three spinning
- * threads collapse throughput).
+ * threads collapse throughput). The default, {@code adaptive}, spins briefly, yields, then blocks until the next
+ * publication: an idle pipeline costs about no CPU (every thread is asleep in the kernel).
  */
 public final class Dataplane implements AutoCloseable {
     static final long TICK_MS = 100;
+    /** Longest sleep of a receive thread in poll(2): how soon it notices {@link #close()} when nothing arrives. */
+    static final long IDLE_POLL_MS = 1000;
+
     static final int RECEIVE_BATCH = 64;
 
     private final PacketPort[] ports;
@@ -62,7 +71,12 @@ public final class Dataplane implements AutoCloseable {
     private final AtomicLong oversize = new AtomicLong();
     private final AtomicLong transmitted = new AtomicLong();
     private final AtomicLong transmitFailed = new AtomicLong();
+    /** Idle ticks published (by the inside receive thread only). */
+    private volatile long ticks;
+
     private final OffloadTransmit offloadTx = new OffloadTransmit();
+    /** Per worker: when its engine next needs a tick ({@link Engine#nextTickNanos}), written after each batch. */
+    private final java.util.concurrent.atomic.AtomicLongArray nextTick;
 
     /**
      * @param inside the inside port
@@ -90,6 +104,7 @@ public final class Dataplane implements AutoCloseable {
             engines[i].setEmitter(emitted[i]);
         }
         this.sharder = new Sharder(workers);
+        this.nextTick = new java.util.concurrent.atomic.AtomicLongArray(workers);
         this.clockNanos = clockNanos;
         this.disruptor = new Disruptor<>(
                 () -> new PacketEvent(SLOT_CAPACITY),
@@ -104,7 +119,7 @@ public final class Dataplane implements AutoCloseable {
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] handlers = new EventHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new Worker(i, engines[i]);
+            handlers[i] = new Worker(i, engines[i], nextTick);
         }
         disruptor.handleEventsWith(handlers).then(new Transmitter());
         this.ring = disruptor.getRingBuffer();
@@ -115,6 +130,9 @@ public final class Dataplane implements AutoCloseable {
 
     static WaitStrategy waitStrategy(String name) {
         switch (name) {
+            case "adaptive":
+                return new PhasedBackoffWaitStrategy(
+                        10, 200, java.util.concurrent.TimeUnit.MICROSECONDS, new LiteBlockingWaitStrategy());
             case "blocking":
                 return new BlockingWaitStrategy();
             case "sleeping":
@@ -125,7 +143,7 @@ public final class Dataplane implements AutoCloseable {
                 return new BusySpinWaitStrategy();
             default:
                 throw new IllegalArgumentException(
-                        "unknown wait strategy '" + name + "' (blocking, sleeping, yielding, busy-spin)");
+                        "unknown wait strategy '" + name + "' (adaptive, blocking, sleeping, yielding, busy-spin)");
         }
     }
 
@@ -189,6 +207,11 @@ public final class Dataplane implements AutoCloseable {
         return transmitFailed.get();
     }
 
+    /** Idle clock ticks published so far: none while the engines hold nothing that can expire. */
+    public long ticksPublished() {
+        return ticks;
+    }
+
     /** The transmit stage's offload figures: super-frames sent whole, cut in software, resized, unsupported. */
     public OffloadTransmit offloadTransmit() {
         return offloadTx;
@@ -202,10 +225,15 @@ public final class Dataplane implements AutoCloseable {
         long lastTick = clockNanos.getAsLong();
         while (running.get()) {
             publisher.batchTime = clockNanos.getAsLong();
-            int n = in.receive(publisher, RECEIVE_BATCH, TICK_MS);
+            // One port ticks for both, so that workers see one tick per interval; the other only sleeps.
+            long due = port == PacketSlot.PORT_INSIDE ? tickDue(lastTick) : Long.MAX_VALUE;
+            long waitMs = Math.max(1, Math.min(IDLE_POLL_MS, (due - publisher.batchTime) / 1_000_000L + 1));
+            if (due == Long.MAX_VALUE) {
+                waitMs = IDLE_POLL_MS;
+            }
+            int n = in.receive(publisher, RECEIVE_BATCH, waitMs);
             long now = publisher.batchTime;
-            if (n == 0 && port == PacketSlot.PORT_INSIDE && now - lastTick >= TICK_MS * 1_000_000L) {
-                // One port ticks for both, so that workers see one tick per interval.
+            if (n == 0 && port == PacketSlot.PORT_INSIDE && now - tickDue(lastTick) >= 0) {
                 publishTick(clockNanos.getAsLong());
                 lastTick = now;
             } else if (n > 0) {
@@ -214,7 +242,20 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
+    /**
+     * When the next idle tick is due: the earliest a worker's engine asked for, never sooner than {@link #TICK_MS}
+     * after the last one (a tick in flight has not updated the request yet); Long.MAX_VALUE when none asked.
+     */
+    private long tickDue(long lastTick) {
+        long due = Long.MAX_VALUE;
+        for (int i = 0; i < nextTick.length(); i++) {
+            due = Math.min(due, nextTick.get(i));
+        }
+        return due == Long.MAX_VALUE ? due : Math.max(due, lastTick + TICK_MS * 1_000_000L);
+    }
+
     private void publishTick(long now) {
+        ticks++;
         long seq;
         try {
             seq = ring.tryNext();
@@ -268,26 +309,33 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    /** Worker i: the engine for shard i. */
+    /** Worker i: the engine for shard i; after each batch it says when its engine next needs a tick. */
     private static final class Worker implements EventHandler<PacketEvent> {
         private final int shard;
         private final Engine engine;
+        private final java.util.concurrent.atomic.AtomicLongArray nextTick;
 
-        Worker(int shard, Engine engine) {
+        Worker(int shard, Engine engine, java.util.concurrent.atomic.AtomicLongArray nextTick) {
             this.shard = shard;
             this.engine = engine;
+            this.nextTick = nextTick;
+        }
+
+        @Override
+        public void onStart() {
+            nextTick.set(shard, engine.nextTickNanos());
         }
 
         @Override
         public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
             if (ev.shard == -1) {
                 engine.tick(ev.slot.timestampNanos);
-                return;
+            } else if (ev.shard == shard) {
+                ev.verdict = engine.process(ev.slot);
             }
-            if (ev.shard != shard) {
-                return;
+            if (endOfBatch) {
+                nextTick.lazySet(shard, engine.nextTickNanos());
             }
-            ev.verdict = engine.process(ev.slot);
         }
     }
 
