@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ftp-alg 0.1.0",
         description = "Packet-level FTP application layer gateway.",
-        subcommands = {ReplayCommand.class, io.ftpalg.cli.run.RunCommand.class})
+        subcommands = {
+            ReplayCommand.class,
+            io.ftpalg.cli.run.RunCommand.class,
+            io.ftpalg.cli.analyze.AnalyzeCommand.class,
+            io.ftpalg.cli.control.ConntrackCommand.class
+        })
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -276,6 +276,54 @@ public final class ExpectationTable implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Copies live expectations into {@code scratch} one at a time and hands each to {@code visitor}, whole sessions
+     * at a time, from session {@code fromSession} on, stopping before a session whose expectations would take the
+     * total past {@code maxEntries} (at least one session is always visited). No allocation. For the operator's
+     * listing, chunk by chunk on the worker thread.
+     *
+     * @return the session to continue from, or -1 when every session has been visited
+     */
+    public int visit(int fromSession, int maxEntries, Expectation scratch, Removed visitor) {
+        int n = 0;
+        int s = fromSession;
+        for (; s < sessionCount.length; s++) {
+            int c = sessionCount[s];
+            if (c == 0) {
+                continue;
+            }
+            if (n > 0 && n + c > maxEntries) {
+                return s;
+            }
+            for (int i = 0; i < c; i++) {
+                int b = (s * maxPerSession + i) * IDX_LONGS;
+                for (int k = 0; k < 5; k++) {
+                    Bytes.i64(key, k * 8, sessionIndex[b + k]);
+                }
+                try (ExternalMapQueryContext<byte[], byte[], ?> q = map.queryContext(keyStore, 0, KEY_SIZE)) {
+                    MapEntry<byte[], byte[]> entry = q.entry();
+                    if (entry == null) {
+                        continue;
+                    }
+                    readValue(entry.value());
+                }
+                decode(scratch);
+                visitor.removed(scratch);
+                n++;
+            }
+        }
+        return -1;
+    }
+
+    /** Removes every expectation (an operator's flush), each passed to {@code onRemoved}; returns how many. */
+    public int removeAll(Expectation scratch, Removed onRemoved) {
+        int n = 0;
+        for (int s = 0; s < sessionCount.length && total > 0; s++) {
+            n += removeSession(s, scratch, onRemoved);
+        }
+        return n;
+    }
+
     /** Callback for removed expectations (slow path). */
     public interface Removed {
         void removed(Expectation e);

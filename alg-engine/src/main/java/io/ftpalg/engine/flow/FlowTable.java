@@ -386,6 +386,37 @@ public final class FlowTable {
         return NONE;
     }
 
+    /**
+     * For a data connection: true when its {@link #parent} is still the control connection it was linked to (the
+     * record was not freed and reused since). For the operator's listings.
+     */
+    public boolean parentLive(int flow) {
+        int p = parent[flow];
+        return p >= 0 && inUse(p) && generation[p] == parentGeneration[flow];
+    }
+
+    /**
+     * A stable identifier of one direction's tuple (Suricata's {@code flow_id}): a 53-bit positive number, so that
+     * JSON readers that hold numbers as doubles keep it exact. Listings and events of one connection carry the same
+     * id (both compute it from the ORIGINAL tuple, see {@link #flowId(int, long, long, long, long, long)}).
+     */
+    public long flowId(int flow) {
+        int b = tupleBase(flow, ORIGINAL);
+        long[] r = records;
+        return flowId(metaVersion(r[b + 4]), r[b], r[b + 1], r[b + 2], r[b + 3], r[b + 4]);
+    }
+
+    /** See {@link #flowId(int)}; {@code meta} as {@link #meta}; the version is taken from it. */
+    public static long flowId(int ipVersion, long srcHi, long srcLo, long dstHi, long dstLo, long meta) {
+        long h = (meta | ipVersion) * 0x9E3779B97F4A7C15L;
+        h = (h ^ srcLo) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ dstLo) * 0x94D049BB133111EBL;
+        h = (h ^ srcHi) * 0x9E3779B97F4A7C15L;
+        h = (h ^ dstHi) * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 29;
+        return (h & ((1L << 53) - 1)) | 1;
+    }
+
     /** A short text of one direction's tuple, for reports (slow path). */
     public String describe(int flow, int dir) {
         long m = meta(flow, dir);

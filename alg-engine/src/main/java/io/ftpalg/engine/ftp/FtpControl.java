@@ -55,6 +55,7 @@ public final class FtpControl {
     private final FtpNegotiator negotiator;
     private final Counters counters;
     private final EventSink events;
+    private final ControlFramer framer;
 
     /** Output payload under construction. */
     private final byte[] out;
@@ -88,6 +89,7 @@ public final class FtpControl {
         this.negotiator = negotiator;
         this.counters = counters;
         this.events = events;
+        this.framer = new ControlFramer(sessions, flows, counters, events);
         // Output is held bytes plus a segment's payload, plus growth that outRoom bounds: as large as the work area.
         this.out = new byte[slotCapacity + sessions.maxLine];
         this.work = new byte[slotCapacity + sessions.maxLine];
@@ -102,12 +104,31 @@ public final class FtpControl {
     public Counter process(PacketSlot s, int flow, int dir, int session, long nowMs) {
         int lane = session * 2 + dir;
         int otherLane = session * 2 + (1 - dir);
+        int flags = s.tcpFlags;
         boolean read;
-        if ((s.tcpFlags & TcpHeader.SYN) != 0) {
-            sessions.next[lane] = (s.seq + 1) & 0xFFFF_FFFFL;
-            sessions.lineState[lane] = FtpSessions.LINE_START;
-            sessions.heldLen[lane] = 0;
+        // Only bytes the receiving TCP will deliver to its application are read (RFC 9293 section 3.10.7.4); the
+        // others are forwarded (or dropped) unparsed, so nothing in them can negotiate.
+        if ((flags & TcpHeader.SYN) != 0) {
+            syn(s, lane);
             read = false;
+        } else if ((flags & TcpHeader.RST) != 0) {
+            // Data on a RST is never delivered; an accepted RST (RFC 5961 section 3.2: at the receiver's next
+            // expected byte) ends delivery in both directions.
+            if (s.payloadLength > 0) {
+                counters.inc(Counter.FTP_UNDELIVERED_NOT_PARSED);
+            }
+            if (resetAccepted(s, lane)) {
+                sessions.flags[session] |= FtpSessions.F_RESET;
+            }
+            read = false;
+        } else if ((sessions.flags[session] & FtpSessions.F_RESET) != 0) {
+            if (s.payloadLength > 0) {
+                counters.inc(Counter.FTP_UNDELIVERED_NOT_PARSED);
+            }
+            read = false;
+        } else if ((flags & TcpHeader.ACK) == 0) {
+            // On a synchronized connection every segment carries ACK; the receiver drops one without it.
+            return Counter.DROP_FTP_NO_ACK;
         } else if (sessions.heldLen[lane] > 0
                 && (s.payloadLength > 0 || heldFin(s, lane))
                 && (sessions.opaque[lane] || sessions.isNotFtp(session))) {
@@ -116,7 +137,7 @@ public final class FtpControl {
             // with this FIN, instead of being left out of the stream for good.
             read = true;
         } else if (sessions.opaque[lane]) {
-            read = s.payloadLength > 0 && trackTls(s, flow, dir, lane) && !sessions.isNotFtp(session);
+            read = s.payloadLength > 0 && framer.tls(s, flow, dir, lane) && !sessions.isNotFtp(session);
         } else {
             read = (s.payloadLength > 0 || heldFin(s, lane)) && !sessions.isNotFtp(session) && sessions.next[lane] >= 0;
         }
@@ -130,99 +151,56 @@ public final class FtpControl {
         return null;
     }
 
-    /** Verifies the checksum of a segment about to be read, then reads it. */
-    private Counter parse(PacketSlot s, int flow, int dir, int session, int lane, long nowMs) {
-        if (config.verifyChecksum() && !Checksum.verifyL4(s)) {
-            return Counter.DROP_TCP_BAD_CHECKSUM;
+    /**
+     * A SYN (or SYN-ACK) starts the lane's stream at ISN + 1, but only while the lane has carried no data: a late
+     * retransmission arriving after data (a lossy or reordering path), or a SYN injected into a synchronized
+     * connection, must never move the stream back (every later segment would look beyond a gap and be dropped:
+     * the session would wedge for good). The receiving TCP ignores it too (RFC 9293 3.10.7.4, RFC 5961 4).
+     */
+    private void syn(PacketSlot s, int lane) {
+        long start = (s.seq + 1) & 0xFFFF_FFFFL;
+        if (sessions.next[lane] >= 0 && sessions.delivered[lane]) {
+            if (start != sessions.next[lane]) {
+                counters.inc(Counter.FTP_LATE_SYN_IGNORED);
+            }
+            return;
         }
-        return stream(s, flow, dir, session, lane, nowMs);
+        sessions.next[lane] = start;
+        sessions.lineState[lane] = FtpSessions.LINE_START;
+        sessions.heldLen[lane] = 0;
     }
 
     /**
-     * Follows the TLS record framing (RFC 8446 section 5.1: type, version, 16-bit length) of an opaque lane, so
-     * that a return to clear text after CCC (RFC 4217 section 12.3) is found exactly at a record boundary: the
-     * next byte there is a command letter (client) or a reply digit (server) instead of a record type 20..23,
-     * after that side sent an alert record (TLS 1.2 close_notify; TLS 1.3 hides alerts, and RFC 4217's CCC
-     * predates it, so a TLS 1.3 session stays opaque).
-     *
-     * @return true when clear text resumes in this segment ({@code next} then points at its first byte)
+     * True if the receiver accepts this RST (RFC 5961 section 3.2): its sequence number is the next byte the
+     * receiver expects, which is anywhere from the start of a held line (not yet delivered) to the end of what
+     * the sender has sent. A blind RST elsewhere gets only a challenge ACK and leaves the connection alive, so it
+     * must not stop the ALG either. A lane whose stream is not followed accepts any RST.
      */
-    private boolean trackTls(PacketSlot s, int flow, int dir, int lane) {
-        if (sessions.tlsDesync[lane]) {
-            return false;
-        }
+    private boolean resetAccepted(PacketSlot s, int lane) {
         long next = sessions.next[lane];
-        int len = s.payloadLength;
-        int rel = (int) (s.seq - next);
-        if (rel < 0 && rel + len <= 0) {
-            return false; // a retransmission of records already walked
-        }
-        if (rel != 0) {
-            tlsDesync(s, flow, lane);
-            return false;
-        }
-        byte[] b = s.data;
-        int po = s.payloadOffset;
-        int pos = 0;
-        int skip = sessions.tlsSkip[lane];
-        while (pos < len) {
-            if (skip > 0) {
-                int n = Math.min(skip, len - pos);
-                pos += n;
-                skip -= n;
-                continue;
-            }
-            int t = b[po + pos] & 0xFF;
-            if (t >= 20 && t <= 23) {
-                if (pos + 5 > len || b[po + pos + 1] != 3) {
-                    tlsDesync(s, flow, lane);
-                    return false;
-                }
-                if (t == 21) {
-                    sessions.tlsAlert[lane] = true;
-                }
-                skip = 5 + Bytes.u16(b, po + pos + 3);
-                continue;
-            }
-            // Clear text counts only after this side sent an alert (its close_notify): bytes that merely look like
-            // a command right after AUTH TLS, or between records, are not read.
-            boolean clear = dir == FlowTable.ORIGINAL ? isLetter(t) : t >= '0' && t <= '9';
-            if (!clear || !sessions.tlsAlert[lane]) {
-                tlsDesync(s, flow, lane);
-                return false;
-            }
-            sessions.opaque[lane] = false;
-            sessions.tlsSkip[lane] = 0;
-            sessions.next[lane] = (s.seq + pos) & 0xFFFF_FFFFL;
-            sessions.lineState[lane] = FtpSessions.LINE_START;
-            sessions.heldLen[lane] = 0;
-            counters.inc(Counter.FTP_TLS_CLEARTEXT_RESUMED);
-            noticeIfEnabled(
-                    s,
-                    "ftps-cleartext",
-                    flow,
-                    (dir == FlowTable.ORIGINAL ? "client" : "server")
-                            + " returned to clear text after TLS (CCC): its lines are read again");
+        if (next < 0) {
             return true;
         }
-        sessions.tlsSkip[lane] = skip;
-        sessions.next[lane] = (next + len) & 0xFFFF_FFFFL;
-        return false;
+        int rel = (int) (s.seq - next);
+        return rel <= 0 && rel >= -sessions.heldLen[lane];
     }
 
-    private void tlsDesync(PacketSlot s, int flow, int lane) {
-        sessions.tlsDesync[lane] = true;
-        counters.inc(Counter.FTP_TLS_DESYNC);
-        noticeIfEnabled(
-                s,
-                "ftps-desync",
-                flow,
-                "TLS record boundaries lost (gap or split header): the lane stays"
-                        + " opaque for the rest of the connection");
-    }
-
-    private static boolean isLetter(int c) {
-        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    /**
+     * Verifies the checksum of a segment about to be read, then reads it. A segment with a bad checksum is never
+     * read, whatever {@code ftp verify-checksum} says: the receiver discards it, so nothing in it may negotiate
+     * or move the stream. {@code verify-checksum yes} drops it; {@code no} forwards it unparsed, its headers
+     * updated incrementally so that its checksum stays exactly as wrong as it came (never laundered into a
+     * valid one), and the receiver still drops it.
+     */
+    private Counter parse(PacketSlot s, int flow, int dir, int session, int lane, long nowMs) {
+        if (!Checksum.verifyL4(s)) {
+            if (config.verifyChecksum()) {
+                return Counter.DROP_TCP_BAD_CHECKSUM;
+            }
+            counters.inc(Counter.FTP_BAD_CHECKSUM_NOT_PARSED);
+            return null;
+        }
+        return stream(s, flow, dir, session, lane, nowMs);
     }
 
     /** A FIN with no data while a line is held: it carries the held bytes out, unparsed. */
@@ -307,6 +285,7 @@ public final class FtpControl {
             scanLines(s, flow, dir, session, lane, heldStart, wl, release, nowMs);
             if (newBytes > 0) {
                 sessions.next[lane] = (next + newBytes) & 0xFFFF_FFFFL;
+                sessions.delivered[lane] = true;
             }
         } else if (oldLen == 0) {
             return heldLen > 0 ? Counter.DROP_FTP_HELD_RETRANSMIT : null;
@@ -375,7 +354,7 @@ public final class FtpControl {
             if (sessions.isNotFtp(session) || sessions.opaque[lane]) {
                 // The rest of this buffer follows a line that ended parsing (not FTP, or AUTH TLS accepted).
                 if (sessions.opaque[lane] && i < wl) {
-                    tlsDesync(s, flow, lane);
+                    framer.tlsDesync(s, flow, lane);
                 }
                 append(work, i, wl - i);
                 return;
@@ -454,8 +433,22 @@ public final class FtpControl {
             int to,
             boolean crlf,
             long nowMs) {
-        if (syntaxChecked(session) && !validSyntax(dir, lane, from, to)) {
+        int framed = framer.frame(work, dir, lane, from, to, true);
+        if (framed == ControlFramer.BAD && syntaxChecked(session)) {
             markNotFtp(s, flow, dir, session, work, from, to);
+            return;
+        }
+        if (framed != ControlFramer.ACT) {
+            // Only a complete command or reply negotiates: a line inside a multi-line reply is text.
+            if (dir == FlowTable.REPLY && framed == ControlFramer.TEXT && negotiationLike(work, from, to)) {
+                counters.inc(Counter.FTP_REPLY_TEXT_IN_MULTILINE);
+                noticeIfEnabled(
+                        s,
+                        "reply-text-in-multiline",
+                        flow,
+                        "line inside a multi-line reply left alone (RFC 959 section 4.2: free text, not a reply): \""
+                                + printable(work, from, to) + "\"");
+            }
             return;
         }
         boolean strict = config.strict();
@@ -520,7 +513,7 @@ public final class FtpControl {
             }
         } else {
             int code = FtpCommands.replyCode(work, from, to);
-            if (code < 0 || !FtpCommands.isFinalReply(work, from, to)) {
+            if (code < 0) {
                 return;
             }
             int arg = Math.min(from + 4, to);
@@ -608,6 +601,11 @@ public final class FtpControl {
         if (!negotiator.negotiate(flow, dir, kind, announced, rewriteTo, nowMs)) {
             return;
         }
+        if (sameEndpoint(kind, announced, rewriteTo)) {
+            // Nothing to translate (a firewall without NAT, IPv6 without NAT66): the text passes byte for byte,
+            // however it writes the address (an uncompressed IPv6 EPRT, leading zeros): no rewrite, no seq delta.
+            return;
+        }
         int n = writeSpan(kind, rewriteTo, announced.delimiter);
         if (n == spanEnd - spanStart && equalRange(text, 0, work, spanStart, n)) {
             return;
@@ -659,61 +657,6 @@ public final class FtpControl {
         lineEmitted = true;
     }
 
-    /**
-     * RFC 959 section 4.1 line syntax, the test that tells FTP from a program that merely uses an FTP port (a
-     * browser made to POST to port 21, NAT-slipstreaming style): a client line is a command of 3 or 4 letters
-     * followed by a space or the end of the line (Telnet IAC sequences in front, as clients send before ABOR, are
-     * skipped; an empty line is let pass); a server line is a 3-digit code followed by a space, '-' or the end,
-     * except inside a multi-line reply ("ddd-" ... "ddd "), whose other lines may say anything.
-     */
-    private boolean validSyntax(int dir, int lane, int from, int to) {
-        return syntax(work, dir, lane, from, to, true) == SYNTAX_OK;
-    }
-
-    static final int SYNTAX_OK = 0;
-    static final int SYNTAX_BAD = 1;
-    static final int SYNTAX_UNDECIDED = 2;
-
-    /**
-     * Judges {@code buf[from..to)}, a whole line ({@code complete}) or the first bytes of one, and updates the
-     * multi-line reply state once the reply's first four bytes are known.
-     */
-    private int syntax(byte[] buf, int dir, int lane, int from, int to, boolean complete) {
-        if (dir == FlowTable.ORIGINAL) {
-            int v = verbStart(buf, from, to);
-            if (!complete && v == to - 1 && (buf[v] & 0xFF) == 0xFF) {
-                return SYNTAX_UNDECIDED; // a Telnet IAC whose command byte is in the next segment
-            }
-            int e = verbEnd(buf, from, to);
-            int n = e - v;
-            if (e == to && !complete) {
-                return n > 4 ? SYNTAX_BAD : SYNTAX_UNDECIDED;
-            }
-            if (v == to) {
-                return v == from || v - from >= 2 ? SYNTAX_OK : SYNTAX_BAD;
-            }
-            return n >= 3 && n <= 4 && (e == to || buf[e] == ' ') ? SYNTAX_OK : SYNTAX_BAD;
-        }
-        if (!complete && to - from < 4) {
-            return SYNTAX_UNDECIDED;
-        }
-        int multi = sessions.multiLineCode[lane];
-        int code = FtpCommands.replyCode(buf, from, to);
-        if (multi != 0) {
-            if (code == multi && FtpCommands.isFinalReply(buf, from, to)) {
-                sessions.multiLineCode[lane] = 0;
-            }
-            return SYNTAX_OK;
-        }
-        if (code < 0) {
-            return SYNTAX_BAD;
-        }
-        if (FtpCommands.isMultiLineStart(buf, from, to)) {
-            sessions.multiLineCode[lane] = code;
-        }
-        return SYNTAX_OK;
-    }
-
     /** Adds the bytes of a spanning line to its kept prefix (up to {@link FtpSessions#PREFIX}). */
     private void collectPrefix(int lane, byte[] b, int from, int to) {
         int have = sessions.prefixLen[lane];
@@ -725,15 +668,12 @@ public final class FtpControl {
     }
 
     /**
-     * Judges a spanning line's syntax as soon as its prefix decides it (or the line ends): a line that is not FTP
-     * ends interpretation of the connection exactly as a whole line would (a small MSS must not smuggle an HTTP
-     * header past the check).
+     * Frames a spanning line as soon as its prefix decides it (or the line ends): its place in a multi-line reply
+     * is tracked in every mode, and, where lines are syntax-checked, a line that is not FTP ends interpretation
+     * of the connection exactly as a whole line would (a small MSS must not smuggle an HTTP header past the
+     * check).
      */
     private void judgePrefix(PacketSlot s, int flow, int dir, int session, int lane, boolean complete) {
-        if (!syntaxChecked(session)) {
-            sessions.prefixChecked[lane] = true;
-            return;
-        }
         int base = lane * FtpSessions.PREFIX;
         int len = sessions.prefixLen[lane];
         int to = base + len;
@@ -741,12 +681,12 @@ public final class FtpControl {
             to--;
         }
         boolean full = len == FtpSessions.PREFIX;
-        int r = syntax(sessions.prefix, dir, lane, base, to, complete || full);
-        if (r == SYNTAX_UNDECIDED) {
+        int r = framer.frame(sessions.prefix, dir, lane, base, to, complete || full);
+        if (r == ControlFramer.UNDECIDED) {
             return;
         }
         sessions.prefixChecked[lane] = true;
-        if (r == SYNTAX_BAD) {
+        if (r == ControlFramer.BAD && syntaxChecked(session)) {
             markNotFtp(s, flow, dir, session, sessions.prefix, base, to);
         }
     }
@@ -769,29 +709,12 @@ public final class FtpControl {
                         + " to inject commands)");
     }
 
-    /** First byte of the verb, after any Telnet IAC (0xFF) two-byte sequences. */
     private int verbStart(int from, int to) {
-        return verbStart(work, from, to);
-    }
-
-    private static int verbStart(byte[] buf, int from, int to) {
-        int i = from;
-        while (i + 1 < to && (buf[i] & 0xFF) == 0xFF) {
-            i += 2;
-        }
-        return i;
+        return ControlFramer.verbStart(work, from, to);
     }
 
     private int verbEnd(int from, int to) {
-        return verbEnd(work, from, to);
-    }
-
-    private static int verbEnd(byte[] buf, int from, int to) {
-        int i = verbStart(buf, from, to);
-        while (i < to && isLetter(buf[i] & 0xFF)) {
-            i++;
-        }
-        return i;
+        return ControlFramer.verbEnd(work, from, to);
     }
 
     private boolean denied(int from, int to) {
@@ -838,6 +761,24 @@ public final class FtpControl {
         for (int i = 0; i < n; i++) {
             out[outLen++] = 'X';
         }
+    }
+
+    /** True if the negotiation maps the announced endpoint to itself: its text needs no change. */
+    private static boolean sameEndpoint(int kind, FtpEndpoint announced, FtpEndpoint to) {
+        if (announced.port != to.port) {
+            return false;
+        }
+        if (kind == FtpNegotiator.EPSV_229) {
+            return true; // a 229 carries only the port
+        }
+        return announced.ipVersion == to.ipVersion && announced.addrHi == to.addrHi && announced.addrLo == to.addrLo;
+    }
+
+    /** A server line that starts like a reply that negotiates or changes the lane: "227 ", "229 ", "234 ". */
+    private static boolean negotiationLike(byte[] b, int from, int to) {
+        return startsLike(b, from, to, "227 ") && to - from >= 4
+                || startsLike(b, from, to, "229 ") && to - from >= 4
+                || startsLike(b, from, to, "234 ") && to - from >= 4;
     }
 
     /** Set when {@link #handleLine} appended the (rewritten) line itself. */

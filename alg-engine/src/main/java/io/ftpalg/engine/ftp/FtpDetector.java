@@ -103,7 +103,6 @@ public final class FtpDetector {
 
     private static final byte[] HTTP = {'H', 'T', 'T', 'P', '/'};
 
-    private final boolean verifyChecksum;
     private final int maxLine;
     /** One bit per server port: detection applies (65536 bits). */
     private final long[] ports = new long[1024];
@@ -127,7 +126,6 @@ public final class FtpDetector {
                 ports[p >>> 6] |= 1L << p;
             }
         }
-        this.verifyChecksum = config.verifyChecksum();
         this.maxLine = Math.min(config.maxLine(), LEN_MASK);
         this.next = new int[flowCapacity * 2];
         this.state = new int[flowCapacity * 2];
@@ -184,8 +182,10 @@ public final class FtpDetector {
                 return Counter.FTP_DETECT_UNDECIDED; // the bytes in between were not seen
             }
             if (rel + len > 0) {
-                if (verifyChecksum && !Checksum.verifyL4(s)) {
-                    return null; // the receiver drops it too; the sender retransmits
+                if (!Checksum.verifyL4(s)) {
+                    // The receiver drops it too (whatever 'ftp verify-checksum' says, a segment with a bad checksum
+                    // is never read); the sender retransmits.
+                    return null;
                 }
                 Counter c = dir == FlowTable.ORIGINAL
                         ? client(s.data, s.payloadOffset - rel, s.payloadOffset + len, flow, lane)
@@ -218,6 +218,9 @@ public final class FtpDetector {
         }
         sessions.next[sv] = next[flow * 2 + FlowTable.REPLY] & 0xFFFF_FFFFL;
         sessions.lineState[sv] = FtpSessions.LINE_START;
+        // Both sides spoke (the greeting, the first command): a SYN seen again must not move either stream.
+        sessions.delivered[c] = true;
+        sessions.delivered[sv] = true;
     }
 
     /** Feeds server bytes {@code b[from..to)}; returns a verdict, or null to go on. */

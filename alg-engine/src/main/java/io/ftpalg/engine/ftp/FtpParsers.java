@@ -39,24 +39,36 @@ public final class FtpParsers {
 
     /**
      * The text of a 227 reply after the code and its separator: {@code "Entering Passive Mode
-     * (192,0,2,10,195,80)."} (RFC 959 §4.1.2, §4.2). Lenient, like Linux: the six numbers start at the first
-     * digit of the text, since RFC 1123 §4.1.2.6 makes the parentheses optional and tells clients to scan for
-     * the numbers; whatever follows them is ignored (vsftpd ends with ")." and pure-ftpd with ")") once the numbers end cleanly, at
-     * SP or ASCII punctuation other than ','. Strict: the
-     * first digit must follow '(' and the numbers must be followed by ')', and the whole text must be printable
-     * ASCII. Both reject a 7th number ({@code "(1,2,3,4,5,6,7)"}): which six the server meant is unknowable.
-     * {@code "227 Logout."} (no digits) is false. Like Linux, only the first digit is tried: a digit in the text
-     * before the numbers ({@code "227 Mode 2 (1,2,3,4,5,6)"}) makes the line fail, never a guess at later digits.
+     * (192,0,2,10,195,80)."} (RFC 959 §4.1.2, §4.2). The six numbers start at the first digit of the text (RFC
+     * 1123 §4.1.2.6 tells clients to scan for it, since the parentheses are optional); only that digit is tried,
+     * so a digit earlier in the text ({@code "227 Mode 2 (1,2,3,4,5,6)"}) fails the line rather than having later
+     * digits guessed at. What surrounds the numbers has one of exactly two shapes, and anything else is refused
+     * (see the table in SECURITY.md "Lenient syntax"):
+     *
+     * <pre>
+     *   text "(" h1,h2,h3,h4,p1,p2 ")" ["."]      vsftpd, proftpd, pyftpdlib, IIS: "...(192,0,2,10,195,80)."
+     *                                             pure-ftpd, FileZilla Server, Serv-U, wu-ftpd: "...(…)"
+     *   text h1,h2,h3,h4,p1,p2 ["."]              RFC 1123 §4.1.2.6 (no parentheses): "227 =192,0,2,10,195,80"
+     * </pre>
+     *
+     * The text before the numbers holds no digit and no control byte (NUL .. US, DEL). Lenient also accepts bytes
+     * above 0x7E in that text (servers translated into other languages write their own charset there) and SP/HT
+     * after the end. Strict: printable ASCII only, nothing after the end. Both reject a 7th number
+     * ({@code "(1,2,3,4,5,6,7)"}: which six the server meant is unknowable), unbalanced parentheses and any
+     * text after them ({@code "(…)junk"}).
      */
     public static boolean parse227(byte[] b, int from, int to, boolean strict, FtpEndpoint out) {
-        if (strict && !printable(b, from, to)) {
-            return fail(out);
+        if (!strict) {
+            to = trimBlanks(b, from, to);
         }
         int i = from;
         while (i < to && !isDigit(b[i])) {
+            if (!textByte(b[i], strict)) {
+                return fail(out);
+            }
             i++;
         }
-        if (i == to || (strict && (i == from || b[i - 1] != '('))) {
+        if (i == to) {
             return fail(out);
         }
         if (i > from && (b[i - 1] == '-' || b[i - 1] == '+')) {
@@ -67,13 +79,29 @@ public final class FtpParsers {
             return fail(out);
         }
         int end = i + sixLength(six);
-        if (end < to && !endsNumber(b[end])) {
-            return fail(out); // "(1,2,3,4,5,6,7)", "...,80x", "...,8\xb9": not six numbers ending cleanly
+        boolean parenthesised = i > from && b[i - 1] == '(';
+        if (parenthesised) {
+            if (end == to || b[end] != ')') {
+                return fail(out);
+            }
+            end++;
         }
-        if (strict && (end == to || b[end] != ')')) {
-            return fail(out);
+        if (end < to && b[end] == '.') {
+            end++;
+        }
+        if (end != to) {
+            return fail(out); // "(1,2,3,4,5,6,7)", "...,80x", "(…)junk", "(…", "[…]"
         }
         return setSix(out, six, i);
+    }
+
+    /**
+     * A byte of reply text before the numbers of a 227/229: printable ASCII, or (lenient) a byte above 0x7E of a
+     * translated message; never a control byte.
+     */
+    private static boolean textByte(byte c, boolean strict) {
+        int v = c & 0xFF;
+        return v >= 0x20 && v != 0x7F && (v < 0x7F || !strict);
     }
 
     private static boolean setSix(FtpEndpoint out, long six, int start) {
@@ -89,11 +117,6 @@ public final class FtpParsers {
         out.spanEnd = start + sixLength(six);
         out.delimiter = 0;
         return true;
-    }
-
-    /** After p2 of a 227: printable ASCII punctuation or SP, never ',' (a 7th number), a letter or a control. */
-    private static boolean endsNumber(byte c) {
-        return c >= 0x20 && c <= 0x7E && c != ',' && !isDigit(c) && ((c | 0x20) < 'a' || (c | 0x20) > 'z');
     }
 
     private static int sixLength(long six) {
@@ -193,20 +216,33 @@ public final class FtpParsers {
 
     /**
      * The text of a 229 reply after the code and its separator: {@code "Entering Extended Passive Mode
-     * (|||50000|)"} (RFC 2428 §3). The first '(' must be followed by the same delimiter (ASCII 33..126) three
-     * times, the port (1..65535, at most 5 digits) and the delimiter again. Lenient: the closing ')' and
-     * whatever follows are not checked. Strict: ')' required, and the whole text must be printable ASCII. Only
-     * the first '(' is tried. {@code ipVersion} is 0 (the address is the control connection's); the span is the
-     * port digits.
+     * (|||50000|)"} (RFC 2428 §3). One shape, whatever the server (see the table in SECURITY.md "Lenient
+     * syntax"):
+     *
+     * <pre>
+     *   text "(" d d d port d ")" ["."]    vsftpd, proftpd, pure-ftpd, IIS, FileZilla Server, Serv-U: "(|||50000|)"
+     *                                      pyftpdlib: "(|||50000|)."
+     * </pre>
+     *
+     * The first '(' of the text opens it; {@code d} is one delimiter, ASCII 33..126 but no digit, the same four
+     * times; the port is 1..65535 in at most 5 digits. Nothing may stand between the last delimiter and ')'
+     * ({@code "(|||50000|x)"} is not a 229), nor after ")" or ")." but (lenient) SP/HT. The text before '(' holds no
+     * control byte; lenient also accepts bytes above 0x7E there (translated messages), strict only printable
+     * ASCII. {@code ipVersion} is 0 (the address is the control connection's); the span is the port digits.
      */
     public static boolean parse229(byte[] b, int from, int to, boolean strict, FtpEndpoint out) {
-        if (strict && !printable(b, from, to)) {
-            return fail(out);
+        if (!strict) {
+            to = trimBlanks(b, from, to);
         }
         int p = indexOf(b, from, to, (byte) '(');
-        // Shortest: (|||1|) is 7 bytes, the ')' only checked when strict.
-        if (p < 0 || to - p < 6) {
+        // Shortest: (|||1|) is 7 bytes.
+        if (p < 0 || to - p < 7) {
             return fail(out);
+        }
+        for (int i = from; i < p; i++) {
+            if (!textByte(b[i], strict)) {
+                return fail(out);
+            }
         }
         byte d = b[p + 1];
         if (!delimiter(d, false) || b[p + 2] != d || b[p + 3] != d) {
@@ -221,7 +257,15 @@ public final class FtpParsers {
         if (port < 0) {
             return fail(out);
         }
-        if (strict && (portEnd + 1 >= to || b[portEnd + 1] != ')')) {
+        int end = portEnd + 1;
+        if (end == to || b[end] != ')') {
+            return fail(out);
+        }
+        end++;
+        if (end < to && b[end] == '.') {
+            end++;
+        }
+        if (end != to) {
             return fail(out);
         }
         out.ipVersion = 0;
@@ -455,15 +499,5 @@ public final class FtpParsers {
             }
         }
         return -1;
-    }
-
-    /** True if every byte is printable ASCII, SP..'~' (RFC 959 §4.2 reply text is NVT-ASCII). */
-    private static boolean printable(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] < 0x20 || b[i] > 0x7E) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -27,6 +27,11 @@ public final class FtpSessions {
      * whatever {@code ftp syntax-check} says.
      */
     static final int F_DETECTED = 32;
+    /**
+     * One side's RST was accepted (RFC 5961 section 3.2): neither end delivers anything more to its application,
+     * so nothing more is read in either direction.
+     */
+    static final int F_RESET = 64;
 
     final int capacity;
     final int maxLine;
@@ -38,6 +43,9 @@ public final class FtpSessions {
 
     // ---- per lane ----
     final long[] next;
+    /** The lane carried data past its SYN: a SYN seen again (late, or injected) no longer moves {@link #next}. */
+    final boolean[] delivered;
+
     final int[] lineState;
     final int[] heldLen;
     final long[] heldSince;
@@ -87,6 +95,7 @@ public final class FtpSessions {
         }
         freeTop = capacity;
         next = new long[lanes];
+        delivered = new boolean[lanes];
         lineState = new int[lanes];
         heldLen = new int[lanes];
         heldSince = new long[lanes];
@@ -120,6 +129,7 @@ public final class FtpSessions {
         flags[s] = 0;
         for (int lane = s * 2; lane < s * 2 + 2; lane++) {
             next[lane] = -1;
+            delivered[lane] = false;
             lineState[lane] = LINE_START;
             heldLen[lane] = 0;
             logCount[lane] = 0;

@@ -17,6 +17,7 @@ import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.stats.Counters;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,6 +51,15 @@ import java.util.function.LongSupplier;
  * The wait strategy is configurable; busy-spinning is never the default (on a 2-core machine three spinning
  * threads collapse throughput). The default, {@code adaptive}, spins briefly, yields, then blocks until the next
  * publication: an idle pipeline costs about no CPU (every thread is asleep in the kernel).
+ *
+ * <h2>Operator's access: commands at a safe point</h2>
+ *
+ * Each worker has a bounded {@link WorkerCommands} queue. {@link #submit submit(worker, command)} queues a
+ * {@link WorkerCommand} and publishes a clock tick so that an idle worker wakes; the worker runs queued commands at
+ * the end of a batch (never in the middle of one), on its own thread, with its own engine; the caller waits with
+ * {@link WorkerCommand#await}. Nothing on the worker blocks or takes a lock: a full queue refuses the command.
+ * Snapshots ({@link FlowSnapshot}, {@link ExpectationSnapshot}) are chunked so that each run is short. The control
+ * socket (cli) and reload use this; tests can call {@link WorkerCommand#runOn} on an engine directly.
  */
 public final class Dataplane implements AutoCloseable {
     static final long TICK_MS = 100;
@@ -61,6 +71,7 @@ public final class Dataplane implements AutoCloseable {
     private final PacketPort[] ports;
     private final Engine[] engines;
     private final EmitQueue[] emitted;
+    private final WorkerCommands[] commands;
     private final Disruptor<PacketEvent> disruptor;
     private final RingBuffer<PacketEvent> ring;
     private final Sharder sharder;
@@ -95,12 +106,27 @@ public final class Dataplane implements AutoCloseable {
             int ringSize,
             String waitStrategy,
             LongSupplier clockNanos) {
+        this(config, w -> events, inside, outside, workers, ringSize, waitStrategy, clockNanos);
+    }
+
+    /** As above, with one event sink per worker ({@code events.apply(worker)}), so that sinks need no lock. */
+    public Dataplane(
+            Config config,
+            IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
         this.emitted = new EmitQueue[workers];
+        this.commands = new WorkerCommands[workers];
         for (int i = 0; i < workers; i++) {
-            engines[i] = new Engine(config, events, SLOT_CAPACITY);
+            engines[i] = new Engine(config, events.apply(i), SLOT_CAPACITY);
             emitted[i] = new EmitQueue();
+            commands[i] = new WorkerCommands();
             engines[i].setEmitter(emitted[i]);
         }
         this.sharder = new Sharder(workers);
@@ -119,7 +145,7 @@ public final class Dataplane implements AutoCloseable {
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] handlers = new EventHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new Worker(i, engines[i], nextTick);
+            handlers[i] = new Worker(i, engines[i], commands[i], nextTick);
         }
         disruptor.handleEventsWith(handlers).then(new Transmitter());
         this.ring = disruptor.getRingBuffer();
@@ -188,6 +214,45 @@ public final class Dataplane implements AutoCloseable {
             sum.addAll(e.counters());
         }
         return sum;
+    }
+
+    public int workers() {
+        return engines.length;
+    }
+
+    /** Worker {@code w}'s own counters (read while running: eventually consistent). */
+    public Counters counters(int w) {
+        return engines[w].counters();
+    }
+
+    /**
+     * Queues {@code command} for worker {@code w} and wakes it (a clock tick through the ring). Returns false when
+     * the worker's command queue is full (the caller answers "busy"); never blocks.
+     */
+    public boolean submit(int w, WorkerCommand command) {
+        if (!commands[w].submit(command)) {
+            return false;
+        }
+        publishTick(clockNanos.getAsLong());
+        return true;
+    }
+
+    /** Commands refused because a worker's queue was full, all workers. */
+    public long commandsRefused() {
+        long n = 0;
+        for (WorkerCommands c : commands) {
+            n += c.refused();
+        }
+        return n;
+    }
+
+    /** Ring slots published and not yet released by the transmit stage. */
+    public long ringOccupancy() {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    public int ringSize() {
+        return ring.getBufferSize();
     }
 
     public long ringFullDrops() {
@@ -309,15 +374,24 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    /** Worker i: the engine for shard i; after each batch it says when its engine next needs a tick. */
+    /**
+     * Worker i: the engine for shard i; runs its queued commands at the end of each batch (the safe point), then
+     * says when its engine next needs an idle tick.
+     */
     private static final class Worker implements EventHandler<PacketEvent> {
         private final int shard;
         private final Engine engine;
+        private final WorkerCommands commands;
         private final java.util.concurrent.atomic.AtomicLongArray nextTick;
 
-        Worker(int shard, Engine engine, java.util.concurrent.atomic.AtomicLongArray nextTick) {
+        Worker(
+                int shard,
+                Engine engine,
+                WorkerCommands commands,
+                java.util.concurrent.atomic.AtomicLongArray nextTick) {
             this.shard = shard;
             this.engine = engine;
+            this.commands = commands;
             this.nextTick = nextTick;
         }
 
@@ -334,6 +408,7 @@ public final class Dataplane implements AutoCloseable {
                 ev.verdict = engine.process(ev.slot);
             }
             if (endOfBatch) {
+                commands.runPending(engine);
                 nextTick.lazySet(shard, engine.nextTickNanos());
             }
         }

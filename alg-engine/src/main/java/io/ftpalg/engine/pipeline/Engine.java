@@ -488,6 +488,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         flows.originPort(flow, (byte) s.ingressPort);
         int word = FlowState.LIVE | (proto == 6 ? FlowState.TCP_NONE : FlowState.GENERIC);
         counters.inc(Counter.FLOW_CREATED);
+        if (events.flowEventsEnabled()) { // text only when someone listens to flow events (conntrack -E)
+            events.flow(
+                    nowNanos,
+                    "new",
+                    flows.describe(flow, FlowTable.ORIGINAL),
+                    flows.describe(flow, FlowTable.REPLY),
+                    null);
+        }
         if (nat.sourceMapped) {
             counters.inc(Counter.NAT_SOURCE_MAPPED);
         }
@@ -828,6 +836,14 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private void expire(int flow, Counter why) {
         counters.inc(why);
+        if (events.flowEventsEnabled()) {
+            events.flow(
+                    nowNanos,
+                    "destroy",
+                    flows.describe(flow, FlowTable.ORIGINAL),
+                    flows.describe(flow, FlowTable.REPLY),
+                    why.label);
+        }
         int session = flows.session(flow);
         if (session >= 0) {
             expectations.removeSession(session, scratch, onRemovedWithControl);
@@ -859,6 +875,42 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             events.notice(nowNanos, kind, flows.describe(flow, FlowTable.ORIGINAL), text);
         }
     }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Operator's access (WorkerCommand, on this engine's thread only)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** The engine's clock: the time of the last frame or tick it saw, in ms. */
+    public long nowMs() {
+        return nowNanos / 1_000_000L;
+    }
+
+    /** FTP control sessions in use. */
+    public int ftpSessionsInUse() {
+        return sessions.inUse();
+    }
+
+    /**
+     * Deletes one flow as an expiry would (its FTP session and expectations go with it), if record {@code flow}
+     * still holds the connection of {@code generation}. Counted as {@code flow-deleted}.
+     */
+    public boolean deleteFlow(int flow, int generation) {
+        if (flow < 0 || flow >= flows.capacity() || !flows.inUse(flow) || flows.generation[flow] != generation) {
+            return false;
+        }
+        expire(flow, Counter.FLOW_DELETED);
+        return true;
+    }
+
+    /** Removes every expectation (counted as {@code expect-flushed}, reported as removed). Returns how many. */
+    public int flushExpectations() {
+        return expectations.removeAll(scratch, onFlushed);
+    }
+
+    private final ExpectationTable.Removed onFlushed = e -> {
+        counters.inc(Counter.EXPECT_FLUSHED);
+        reportExpectation("removed", e, "flushed by the operator");
+    };
 
     @Override
     public void close() {

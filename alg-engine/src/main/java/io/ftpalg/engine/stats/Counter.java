@@ -66,6 +66,8 @@ public enum Counter {
      * was removed and a new one made (as Linux does), so no FTP or NAT state of the old connection carries over.
      */
     FLOW_REOPENED(123, "flow-reopened"),
+    /** A flow removed by an operator ({@code ftp-alg conntrack -D}), through the same path as an expiry. */
+    FLOW_DELETED(130, "flow-deleted"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
@@ -137,6 +139,30 @@ public enum Counter {
     FTP_CONTROL_KEPT_ALIVE(340, "ftp-control-kept-alive"),
     /** TCP keepalive probes the gateway sent on idle control connections ({@code ftp keepalive}), both ends. */
     FTP_KEEPALIVE_PROBES(341, "ftp-keepalive-probes"),
+    /**
+     * A server line inside a multi-line reply ("211-" ... "211 ") that starts like a 227, 229 or 234: free text by
+     * RFC 959 section 4.2 (a STAT, HELP or SITE echo, a file name), never acted on.
+     */
+    FTP_REPLY_TEXT_IN_MULTILINE(342, "ftp-reply-text-in-multiline"),
+    /**
+     * A control segment whose bytes the receiving TCP discards (RFC 9293 3.10.7.4): data on a RST, or any segment
+     * after an accepted RST. Forwarded with its sequence numbers translated, never parsed.
+     */
+    FTP_UNDELIVERED_NOT_PARSED(343, "ftp-undelivered-not-parsed"),
+    /** A control segment without ACK on a synchronized connection (RFC 9293 3.10.7.4: the receiver drops it). */
+    DROP_FTP_NO_ACK(344, "drop-ftp-no-ack"),
+    /** A SYN or SYN-ACK again after the connection carried data (a late retransmission): the stream is unmoved. */
+    FTP_LATE_SYN_IGNORED(345, "ftp-late-syn-ignored"),
+    /**
+     * {@code ftp verify-checksum no}: a control segment with a bad TCP checksum forwarded as it came, unparsed
+     * (the receiver drops it; nothing in it may open a pinhole).
+     */
+    FTP_BAD_CHECKSUM_NOT_PARSED(346, "ftp-bad-checksum-not-parsed"),
+    /**
+     * {@code ftp max-command-line} / {@code max-reply-line} / {@code max-reply-lines}: a peer sent a longer line or
+     * multi-line reply; the control connection was reset towards both ends before the line reached the other.
+     */
+    FTP_LINE_LIMIT_RESET(347, "ftp-line-limit-reset"),
 
     // ---- FTP recognised on any port, 'ftp detect' (350..359) ----
     /** New TCP connections to a detect port whose first exchange is inspected. */
@@ -163,6 +189,8 @@ public enum Counter {
     EXPECT_REFUSED_TABLE_FULL(404, "expect-refused-table-full"),
     EXPECT_REFUSED_NO_MAPPING(405, "expect-refused-no-mapping"),
     EXPECT_REMOVED_WITH_CONTROL(406, "expect-removed-with-control"),
+    /** An expectation removed by an operator ({@code ftp-alg conntrack -F expect}). */
+    EXPECT_FLUSHED(420, "expect-flushed"),
 
     // ---- router mode (600..699) ----
     ROUTER_ARP_REPLIES(600, "router-arp-replies"),

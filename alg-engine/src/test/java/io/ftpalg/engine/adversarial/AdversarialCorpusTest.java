@@ -1046,7 +1046,402 @@ class AdversarialCorpusTest {
                         .tcp(40_000, 21, 1000, 0, TcpHeader.SYN)
                         .build(),
                 DROP_FRAGMENT));
+        securityClassRows(rows);
         return rows.stream();
+    }
+
+    /** What the one correct expectation of an inside server's "227 (192,0,2,20,117,48)" through DNAT looks like. */
+    static final String DNAT_PASSIVE_30000 = "tcp 198.51.100.10 -> 203.0.113.1:30000";
+
+    /** A 227 that, acted on, would open port 30000 of the inside server 192.0.2.20 to the outside client. */
+    static final String INSIDE_227 = "227 Entering Passive Mode (192,0,2,20,117,48)";
+
+    /** A firewall without any NAT: nothing to translate, so control text must pass byte for byte. */
+    static final String FIREWALL = """
+            mode router
+            port inside mac 02:00:00:00:00:01
+            port outside mac 02:00:00:00:00:02
+            """;
+
+    /**
+     * Issue "Security": one family of rows per class of wrong pinhole found by the independent attack corpus. Each
+     * row failed before its fix (the expectation table was not empty, or the stream wedged).
+     */
+    static void securityClassRows(List<Case> rows) {
+        // ---- 1. replies inside multi-line replies (RFC 959 section 4.2) ------------------------------------------
+        rows.add(multiLine(
+                        "ml-227-in-211-stat",
+                        "STAT echo: a 227 line inside a 211- block",
+                        DNAT,
+                        "STAT\r\n",
+                        "211-FTP server status:\r\n" + INSIDE_227 + "\r\n211 End of status\r\n")
+                .n(FTP_227, 0)
+                .n(FTP_REPLY_TEXT_IN_MULTILINE, 1));
+        rows.add(multiLine(
+                        "ml-227-in-211-after-pasv",
+                        "a 211- block while a PASV is pending",
+                        DNAT,
+                        "PASV\r\n",
+                        "211-Status\r\n" + INSIDE_227 + ".\r\n211 End\r\n")
+                .n(FTP_227, 0));
+        rows.add(multiLine(
+                "ml-227-in-211-strict",
+                "strict mode: PASV pending, 227 inside 211-",
+                DNAT + "ftp strict yes\n",
+                "PASV\r\n",
+                "211-Status\r\n" + INSIDE_227 + ".\r\n211 End\r\n"));
+        rows.add(multiLine(
+                "ml-227-in-211-no-syntax-check",
+                "ftp syntax-check no: the framing still holds",
+                DNAT + "ftp syntax-check no\n",
+                "STAT\r\n",
+                "211-Status\r\n" + INSIDE_227 + "\r\n211 End\r\n"));
+        rows.add(multiLine(
+                "ml-227-in-550-filename",
+                "a file name echoed in a 550- reply",
+                DNAT,
+                "RETR x\r\n",
+                "550-No such file:\r\n" + INSIDE_227 + "\r\n550 Failed.\r\n"));
+        rows.add(multiLine(
+                "ml-227-in-257-mkd",
+                "a directory name echoed in a 257- reply",
+                DNAT,
+                "MKD x\r\n",
+                "257-\"/x\r\n" + INSIDE_227 + "\" created\r\n257 Done.\r\n"));
+        rows.add(multiLine(
+                "ml-227-in-214-help",
+                "HELP text",
+                DNAT,
+                "HELP\r\n",
+                "214-The following commands are recognized:\r\n" + INSIDE_227 + "\r\n214 Help OK.\r\n"));
+        rows.add(multiLine(
+                "ml-other-code-closes-nothing",
+                "a '212 ' line inside a 211- block is text, so is the 227" + " after it",
+                DNAT,
+                "STAT\r\n",
+                "211-a\r\n212-b\r\n212 c\r\n" + INSIDE_227 + "\r\n211 End\r\n"));
+        rows.add(row(
+                        "ml-227-split-across-segments",
+                        "multi-line reply and the 227 inside it split across segments (the 227 is held, then"
+                                + " completed): still text",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("STAT\r\n");
+                            String all = "211-Status\r\n" + INSIDE_227 + "\r\n211 End\r\n";
+                            x.f.s.sendPieces("211-Status\r\n227 Entering Pa", all.substring(27));
+                            x.eq(all, x.f.c.take(), "client got");
+                        })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "ml-start-split-after-code",
+                        "the block's first line split right after its code (\"211\" | \"-...\"), syntax check off",
+                        DNAT + "ftp syntax-check no\n",
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("STAT\r\n");
+                            String rest = "-Status\r\n" + INSIDE_227 + "\r\n211 End\r\n";
+                            x.f.s.sendPieces("211", rest);
+                            x.eq("211" + rest, x.f.c.take(), "client got");
+                        })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "ml-229-in-250-snat",
+                        "a 229 line inside a 250- block from an outside server (client behind SNAT)",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.cmd("EPSV\r\n");
+                            String r = "250-Listing\r\n229 Entering Extended Passive Mode (|||30000|)\r\n250 End\r\n";
+                            x.eq(r, x.rep(r), "client got");
+                        })
+                .n(FTP_229, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "ml-234-in-211",
+                        "a 234 line inside a 211- block after AUTH TLS: the lane stays clear text; a later PASV works",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.cmd("AUTH TLS\r\n");
+                            x.rep("211-x\r\n234 AUTH TLS OK\r\n211 end\r\n");
+                            x.cmd("PASV\r\n");
+                            x.rep("227 Entering Passive Mode (198,51,100,20,117,48).\r\n");
+                        })
+                .n(FTP_TLS_OPAQUE, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(PASSIVE_30000));
+        rows.add(row(
+                        "ml-first-line-227-block",
+                        "a 227- block: only its last line is the reply (\"227 OK\" has no numbers): nothing opened",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("PASV\r\n");
+                            x.rep("227-" + INSIDE_227.substring(4) + "\r\n227 OK\r\n");
+                        })
+                .n(FTP_PARSE_ERRORS, 1)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "ml-block-then-real-227",
+                        "control: after a 211- block ends, the server's real 227 opens its one pinhole",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("STAT\r\n");
+                            x.rep("211-Status\r\n" + INSIDE_227 + "\r\n211 End\r\n");
+                            x.cmd("PASV\r\n");
+                            x.eq(
+                                    "227 Entering Passive Mode (203,0,113,1,117,48).\r\n",
+                                    x.rep(INSIDE_227 + ".\r\n"),
+                                    "client got");
+                        })
+                .n(FTP_227, 1)
+                .n(EXPECT_CREATED, 1)
+                .live(DNAT_PASSIVE_30000));
+
+        rows.add(row(
+                        "ml-227-in-211-ftp-detect",
+                        "FTP found by 'ftp detect' on port 2121: a 227 inside a 211- block opens nothing, the real"
+                                + " 227 after it does",
+                        SNAT + "ftp detect any\n",
+                        x -> {
+                            x.login(C, S, 2121);
+                            x.cmd("STAT\r\n");
+                            String r = "211-Status\r\n227 Entering Passive Mode (198,51,100,20,117,48)\r\n211 End\r\n";
+                            x.eq(r, x.rep(r), "client got");
+                            x.cmd("PASV\r\n");
+                            x.rep("227 Entering Passive Mode (198,51,100,20,117,48).\r\n");
+                        })
+                .n(FTP_DETECT_ATTACHED, 1)
+                .n(FTP_REPLY_TEXT_IN_MULTILINE, 1)
+                .n(EXPECT_CREATED, 1)
+                .live(PASSIVE_30000));
+
+        // ---- 2. bytes the receiving TCP discards (RFC 9293 3.10.7.4) ----------------------------------------------
+        rows.add(row(
+                        "rst-data-port",
+                        "a PORT carried as data on a RST segment (the receiver discards it): not parsed",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            Conn c = x.f.c;
+                            c.sendRaw(
+                                    TcpHeader.RST | TcpHeader.ACK,
+                                    c.sndNxt(),
+                                    c.rcvNxt(),
+                                    "PORT 192,0,2,10,195,80\r\n");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 1)
+                .n(FTP_PORT, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "rst-data-227-dnat",
+                        "an inside server's 227 as data on its RST: not parsed, nothing opened inside",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("PASV\r\n");
+                            Conn s = x.f.s;
+                            s.sendRaw(TcpHeader.RST | TcpHeader.ACK, s.sndNxt(), s.rcvNxt(), INSIDE_227 + "\r\n");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 1)
+                .n(FTP_227, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "no-ack-data-port",
+                        "a PORT on a segment without ACK on an established connection (dropped by the receiver):"
+                                + " dropped, not parsed; the real PORT at the same sequence then works",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            Conn c = x.f.c;
+                            c.sendRaw(TcpHeader.PSH, c.sndNxt(), 0, "PORT 192,0,2,10,195,80\r\n");
+                            x.eq("", x.f.s.take(), "server got nothing");
+                            x.eq("PORT 203,0,113,1,195,80\r\n", x.cmd("PORT 192,0,2,10,195,80\r\n"), "server got");
+                        })
+                .n(DROP_FTP_NO_ACK, 1)
+                .n(FTP_PORT, 1)
+                .n(EXPECT_CREATED, 1)
+                .live(ACTIVE_50000));
+        rows.add(row(
+                        "data-after-accepted-rst",
+                        "the client resets the control connection (RST at its next sequence: accepted), then sends a"
+                                + " PORT: not parsed",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            Conn c = x.f.c;
+                            c.reset();
+                            c.sendRaw(
+                                    TcpHeader.PSH | TcpHeader.ACK,
+                                    c.sndNxt(),
+                                    c.rcvNxt(),
+                                    "PORT 192,0,2,10,195,80\r\n");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 1)
+                .n(FTP_PORT, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "reply-after-client-rst",
+                        "after the client's accepted RST, the server's 227 (the client will never read it): not parsed",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.cmd("PASV\r\n");
+                            x.f.c.reset();
+                            Conn s = x.f.s;
+                            s.sendRaw(TcpHeader.PSH | TcpHeader.ACK, s.sndNxt(), s.rcvNxt(), INSIDE_227 + "\r\n");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 1)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "blind-rst-out-of-window",
+                        "a RST whose sequence is not the next expected byte (RFC 5961 3.2: not accepted) does not stop"
+                                + " the ALG: the next PORT is rewritten",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            Conn c = x.f.c;
+                            c.sendRaw(TcpHeader.RST, (c.sndNxt() + 100_000) & 0xFFFF_FFFFL, 0, "");
+                            x.eq("PORT 203,0,113,1,195,80\r\n", x.cmd("PORT 192,0,2,10,195,80\r\n"), "server got");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(ACTIVE_50000));
+        rows.add(row(
+                        "late-syn-retransmit",
+                        "the client's SYN arrives again after the login (lossy, reordering path): the stream does not"
+                                + " move back, the next PORT is rewritten (used to wedge the session for good)",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.f.c.retransmitSyn(false);
+                            x.eq("PORT 203,0,113,1,195,80\r\n", x.cmd("PORT 192,0,2,10,195,80\r\n"), "server got");
+                            x.eq(
+                                    "200 PORT command successful.\r\n",
+                                    x.rep("200 PORT command successful.\r\n"),
+                                    "client got");
+                        })
+                .n(FTP_LATE_SYN_IGNORED, 1)
+                .n(DROP_FTP_OUT_OF_ORDER, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(ACTIVE_50000));
+        rows.add(row(
+                        "late-synack-retransmit",
+                        "the server's SYN-ACK arrives again after the login: the next 227 is still read",
+                        DNAT,
+                        x -> {
+                            x.loginDnat();
+                            x.f.s.retransmitSyn(true);
+                            x.cmd("PASV\r\n");
+                            x.eq(
+                                    "227 Entering Passive Mode (203,0,113,1,117,48).\r\n",
+                                    x.rep(INSIDE_227 + ".\r\n"),
+                                    "client got");
+                        })
+                .n(FTP_LATE_SYN_IGNORED, 1)
+                .n(DROP_FTP_OUT_OF_ORDER, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(DNAT_PASSIVE_30000));
+        rows.add(row(
+                        "injected-syn-other-isn",
+                        "a SYN with another ISN injected into an established control connection: the stream stays",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.f.c.sendRaw(TcpHeader.SYN, 12_345, 0, "");
+                            x.eq("PORT 203,0,113,1,195,80\r\n", x.cmd("PORT 192,0,2,10,195,80\r\n"), "server got");
+                        })
+                .n(DROP_FTP_OUT_OF_ORDER, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(ACTIVE_50000));
+
+        // ---- 3. lenient syntax still has a shape ------------------------------------------------------------------
+        rows.add(shape("shape-229-junk-before-paren", "EPSV\r\n", "229 Entering Extended Passive Mode (|||30000|x)"));
+        rows.add(shape("shape-229-junk-after", "EPSV\r\n", "229 Entering Extended Passive Mode (|||30000|)junk"));
+        rows.add(shape("shape-229-unclosed", "EPSV\r\n", "229 Entering Extended Passive Mode (|||30000|"));
+        rows.add(shape("shape-227-junk-after", "PASV\r\n", "227 Entering Passive Mode (198,51,100,20,117,48)junk"));
+        rows.add(shape("shape-227-unbalanced", "PASV\r\n", "227 Entering Passive Mode (198,51,100,20,117,48"));
+
+        // ---- 4. minimal rewrites: nothing to translate, nothing changed -------------------------------------------
+        rows.add(row(
+                        "minimal-eprt-uncompressed-v6",
+                        "IPv6 without NAT66: an uncompressed EPRT address passes byte for byte (no rewrite, no seq delta)",
+                        FIREWALL,
+                        x -> {
+                            x.login6();
+                            String l = "EPRT |2|2001:0db8:0001:0000:0000:0000:0000:0010|50000|\r\n";
+                            x.eq(l, x.cmd(l), "server got");
+                            x.eq("NOOP\r\n", x.cmd("NOOP\r\n"), "stream goes on");
+                        })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 1)
+                .live("tcp 2001:db8:2::20 -> [2001:db8:1::10]:50000"));
+        rows.add(row(
+                        "minimal-port-leading-zeros",
+                        "no NAT: a PORT with leading zeros passes byte for byte",
+                        FIREWALL,
+                        x -> {
+                            x.login();
+                            String l = "PORT 192,000,002,010,195,080\r\n";
+                            x.eq(l, x.cmd(l), "server got");
+                        })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 1)
+                .live("tcp 198.51.100.20 -> 192.0.2.10:50000"));
+        rows.add(row(
+                        "minimal-227-leading-zeros",
+                        "no NAT: a 227 with leading zeros passes byte for byte",
+                        FIREWALL,
+                        x -> {
+                            x.login();
+                            x.cmd("PASV\r\n");
+                            String l = "227 Entering Passive Mode (198,051,100,020,117,048).\r\n";
+                            x.eq(l, x.rep(l), "client got");
+                        })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(PASSIVE_30000));
+    }
+
+    /** A multi-line reply (through DNAT unless said) carrying a negotiation line inside: nothing opened. */
+    private static Case multiLine(String name, String what, String config, String command, String reply) {
+        return row(name, what + " (RFC 959 section 4.2: free text inside a multi-line reply)", config, x -> {
+                    if (config.startsWith(DNAT)) {
+                        x.loginDnat();
+                    } else {
+                        x.login();
+                    }
+                    x.cmd(command);
+                    x.eq(reply, x.rep(reply), "client got");
+                })
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 0)
+                .live();
+    }
+
+    /** A 227/229 from the outside server in a shape no server sends: refused, forwarded unchanged, nothing opened. */
+    private static Case shape(String name, String command, String reply) {
+        return row(name, "lenient mode: a reply outside the table of shapes servers send (SECURITY.md)", SNAT, x -> {
+                    x.login();
+                    x.cmd(command);
+                    x.eq(reply + "\r\n", x.rep(reply + "\r\n"), "client got");
+                })
+                .n(FTP_PARSE_ERRORS, 1)
+                .n(FTP_REWRITES, 0)
+                .n(EXPECT_CREATED, 0)
+                .live();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -1194,6 +1589,40 @@ class AdversarialCorpusTest {
     // ============================================================================================================
     // Known defects (see the class comment of each; they assert the correct behaviour)
     // ============================================================================================================
+
+    /**
+     * Issue "Security" 5, no checksum laundering: with {@code ftp verify-checksum no}, a PORT segment corrupted on
+     * the way (bad TCP checksum) is forwarded with its checksum still wrong, so the server's TCP drops it, and it
+     * opens nothing; the sender's retransmission, intact, is then rewritten and opens the one pinhole. Before the
+     * fix the corrupted segment was parsed, rewritten and given a freshly computed, valid checksum: the server
+     * accepted bytes the client never sent, and the pinhole was made from them.
+     */
+    @ParameterizedTest(name = "verify-checksum {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"no", "yes"})
+    void corruptedSegmentIsNeitherLaunderedNorParsed(String verify) throws Exception {
+        Case c = row("checksum", "bad checksum", SNAT + "ftp verify-checksum " + verify + "\n", x -> {});
+        try (X x = new X(c)) {
+            x.login();
+            long seq = x.f.c.sndNxt();
+            x.f.c.sendCorrupted("PORT 192,0,2,10,195,80\r\n");
+            assertEquals("", x.f.s.take(), "the server's TCP dropped the corrupted segment");
+            assertEquals(0, x.count(EXPECT_CREATED), "nothing opened by the corrupted segment");
+            assertEquals(0, x.count(FTP_PORT), "not parsed");
+            if (verify.equals("no")) {
+                assertEquals(1, x.count(FTP_BAD_CHECKSUM_NOT_PARSED));
+                assertEquals(1, x.net.errors.size(), "delivered with its checksum still wrong: " + x.net.errors);
+                assertTrue(x.net.errors.get(0).startsWith("bad TCP checksum delivered"), x.net.errors.get(0));
+            } else {
+                assertEquals(1, x.count(DROP_TCP_BAD_CHECKSUM));
+                assertEquals(List.of(), x.net.errors);
+            }
+            x.net.errors.clear();
+            x.f.c.retransmit(seq, "PORT 192,0,2,10,195,80\r\n");
+            assertEquals("PORT 203,0,113,1,195,80\r\n", x.f.s.take(), "the intact retransmission is rewritten");
+            assertEquals(List.of(ACTIVE_50000), x.live());
+            assertEquals(List.of(), x.net.errors);
+        }
+    }
 
     /**
      * NAT slipstreaming with a small MSS (the attacker's server advertises it): the browser's POST goes out in

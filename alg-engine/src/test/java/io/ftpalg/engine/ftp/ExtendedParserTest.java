@@ -202,11 +202,22 @@ class ExtendedParserTest {
                 both("229 Extended (|||65535|)", ok(null, 65535, "65535")),
                 both("229 Extended (|||00021|)", ok(null, 21, "00021")),
                 // lenient: ')' and what follows not checked
-                row("229 Entering Extended Passive Mode (|||50000|", p50000, REJECT),
-                row("229 Entering Extended Passive Mode (|||50000|]", p50000, REJECT),
-                row("229 Entering Extended Passive Mode (|||50000|)\u0080", p50000, REJECT),
+                // trailing blanks, translated text before '(': lenient only
+                row("229 Entering Extended Passive Mode (|||50000|) ", p50000, REJECT),
+                row("229 Entering Extended Passive Mode (|||50000|).\t", p50000, REJECT),
                 row("229 Entr\u00e9e (|||50000|)", p50000, REJECT),
-                row("229 Entering\u0000 (|||50000|)", p50000, REJECT),
+                // any other shape: refused in both modes (issue "Security" 3)
+                reject("229 Entering Extended Passive Mode (|||50000|"),
+                reject("229 Entering Extended Passive Mode (|||50000|]"),
+                reject("229 Entering Extended Passive Mode (|||50000|x)"),
+                reject("229 Entering Extended Passive Mode (|||50000| )"),
+                reject("229 Entering Extended Passive Mode (|||50000||)"),
+                reject("229 Entering Extended Passive Mode (|||50000|)x"),
+                reject("229 Entering Extended Passive Mode (|||50000|) junk"),
+                reject("229 Entering Extended Passive Mode (|||50000|).."),
+                reject("229 Entering Extended Passive Mode (|||50000|)\u0080"),
+                reject("229 Entering\u0000 (|||50000|)"),
+                reject("229 Entering\u001b[31m (|||50000|)"),
                 // no or broken parentheses
                 reject("229 Entering Extended Passive Mode"),
                 reject("229 Entering Extended Passive Mode |||50000|"),

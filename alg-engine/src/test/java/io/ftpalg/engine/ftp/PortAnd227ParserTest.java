@@ -108,22 +108,35 @@ class PortAnd227ParserTest {
                 both("227 Entering Passive Mode (192,0,2,10,195,80).", VSFTPD), // vsftpd
                 both("227 Entering Passive Mode (192,0,2,10,195,80)", VSFTPD), // pure-ftpd
                 both("227 entering passive mode (192,0,2,10,195,80).", VSFTPD), // pyftpdlib
-                both("227 Entering Passive Mode (192,0,2,10,195,80)junk", VSFTPD),
                 both("227 (192,0,2,10,195,80)", VSFTPD),
                 both("227 Entering Passive Mode (172,16,3,4,204,173)", ok("172.16.3.4", 52397, "172,16,3,4,204,173")),
                 both("227 Passive (255,255,255,255,255,255)", ok("255.255.255.255", 65535, "255,255,255,255,255,255")),
-                // parentheses optional (RFC 1123 §4.1.2.6): lenient only
-                row("227 Entering Passive Mode 192,0,2,10,195,80", VSFTPD, REJECT),
-                row("227 Entering Passive Mode 192,0,2,10,195,80.", VSFTPD, REJECT),
-                row("227 =192,0,2,10,195,80", VSFTPD, REJECT),
-                row("227 192,0,2,10,195,80", VSFTPD, REJECT),
-                row("227 Entering Passive Mode (192,0,2,10,195,80", VSFTPD, REJECT),
-                row("227 Entering Passive Mode [192,0,2,10,195,80]", VSFTPD, REJECT),
-                // text bytes strict refuses (not printable ASCII), lenient skips
+                // parentheses optional (RFC 1123 §4.1.2.6 tells clients to accept it): both modes
+                both("227 Entering Passive Mode 192,0,2,10,195,80", VSFTPD),
+                both("227 Entering Passive Mode 192,0,2,10,195,80.", VSFTPD),
+                both("227 =192,0,2,10,195,80", VSFTPD),
+                both("227 192,0,2,10,195,80", VSFTPD),
+                // trailing blanks: lenient only
+                row("227 Entering Passive Mode (192,0,2,10,195,80). ", VSFTPD, REJECT),
+                row("227 Entering Passive Mode (192,0,2,10,195,80)\t", VSFTPD, REJECT),
+                // translated text (bytes above 0x7E before the numbers): lenient only
                 row("227 Entr\u00e9e en mode passif (192,0,2,10,195,80)", VSFTPD, REJECT),
-                row("227 Entering\u0000Passive Mode (192,0,2,10,195,80)", VSFTPD, REJECT),
-                row("227 Entering Passive Mode (192,0,2,10,195,80)\u0080", VSFTPD, REJECT),
-                row("227 Entering Passive Mode (192,0,2,10,195,80)\t.", VSFTPD, REJECT),
+                // any other shape: refused in both modes (issue "Security" 3: lenient syntax still has a shape)
+                reject("227 Entering Passive Mode (192,0,2,10,195,80)junk"),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80) junk"),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80).."),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80)x."),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80"),
+                reject("227 Entering Passive Mode 192,0,2,10,195,80)"),
+                reject("227 Entering Passive Mode [192,0,2,10,195,80]"),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80]"),
+                reject("227 Entering Passive Mode ((192,0,2,10,195,80))"),
+                reject("227 Entering Passive Mode 192,0,2,10,195,80 (ok)"),
+                reject("227 Entering\u0000Passive Mode (192,0,2,10,195,80)"),
+                reject("227 Entering\u007fPassive Mode (192,0,2,10,195,80)"),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80)\u0080"),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80)\t."),
+                reject("227 Entering Passive Mode (192,0,2,10,195,80)\r"),
                 // no numbers
                 reject("227 Logout."),
                 reject("227 "),

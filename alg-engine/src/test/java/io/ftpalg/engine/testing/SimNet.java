@@ -177,6 +177,7 @@ public final class SimNet implements AutoCloseable {
         }
         if (!io.ftpalg.engine.codec.Checksum.verifyL4(rx)) {
             errors.add("bad TCP checksum delivered: " + describe(rx));
+            return; // the receiving TCP discards it
         }
         for (Host h : hosts) {
             if (h.side == side && h.hi == rx.dstHi && h.lo == rx.dstLo) {
@@ -261,6 +262,7 @@ public final class SimNet implements AutoCloseable {
                 if ((s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN && listening.contains(s.dstPort)) {
                     c = new Conn(this, s.dstPort, remote, s.srcPort, isn += 0x0101_0000);
                     c.rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
+                    c.iss0Ack = c.rcvNxt;
                     conns.put(key, c);
                     accepted.computeIfAbsent(s.dstPort, k -> new ArrayList<>()).add(c);
                     long iss = c.sndNxt;
@@ -285,6 +287,9 @@ public final class SimNet implements AutoCloseable {
         long sndNxt;
         long rcvNxt;
         long highestAck;
+        /** This end's initial sequence number (its SYN's). */
+        final long iss;
+
         public boolean established;
         public boolean finReceived;
         public boolean resetReceived;
@@ -305,6 +310,7 @@ public final class SimNet implements AutoCloseable {
             this.remoteHi = host.v6 ? PacketBuilder.ipv6Hi(remoteIp) : 0;
             this.remoteLo = host.v6 ? PacketBuilder.ipv6Lo(remoteIp) : PacketBuilder.ipv4(remoteIp);
             this.sndNxt = isn & 0xFFFF_FFFFL;
+            this.iss = this.sndNxt;
             this.highestAck = this.sndNxt;
         }
 
@@ -369,9 +375,52 @@ public final class SimNet implements AutoCloseable {
             sendFlags(TcpHeader.FIN | TcpHeader.ACK, seq, rcvNxt, new byte[0]);
         }
 
+        /**
+         * Sends one segment exactly as given, outside this end's own bookkeeping (its send sequence does not move):
+         * for segments a real stack would never send, or an attacker injects (RST with data, data without ACK).
+         */
+        public void sendRaw(int flags, long seq, long ack, String payload) {
+            sendFlags(flags, seq, ack, payload.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        /**
+         * Sends this end's SYN (or SYN-ACK, for an accepted connection) again: a retransmission that a lossy or
+         * reordering path delivers late, after the connection carried data.
+         */
+        public void retransmitSyn(boolean accepted) {
+            sendFlags(
+                    accepted ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN, iss, accepted ? iss0Ack : 0, new byte[0]);
+        }
+
+        /** The ack the SYN-ACK of an accepted connection carried (its peer's ISN + 1). */
+        long iss0Ack;
+
         public void reset() {
+            resetSent = true;
             sendFlags(TcpHeader.RST | TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
         }
+
+        /**
+         * Sends data in one segment whose TCP checksum is wrong (one bit of it flipped): corruption on the way to the
+         * gateway. The bytes count as sent (a retransmission carries them again).
+         */
+        public void sendCorrupted(String ascii) {
+            byte[] seg = ascii.getBytes(StandardCharsets.ISO_8859_1);
+            long seq = sndNxt;
+            sndNxt = (seq + seg.length) & 0xFFFF_FFFFL;
+            byte[] f = builder()
+                    .tcp(localPort, remotePort, seq, rcvNxt, TcpHeader.PSH | TcpHeader.ACK)
+                    .window(64240)
+                    .payload(seg)
+                    .build();
+            int l3 = 14;
+            int tcp = l3 + (host.v6 ? 40 : (f[l3] & 0x0F) * 4);
+            f[tcp + 16] ^= 0x01;
+            host.sendFrame(f);
+        }
+
+        /** This end reset the connection: like a closed TCP, it takes nothing more in. */
+        boolean resetSent;
 
         /** What arrived since the last call, as text. */
         public String take() {
@@ -409,7 +458,13 @@ public final class SimNet implements AutoCloseable {
 
         void receive(PacketSlot s) {
             int flags = s.tcpFlags;
+            if (resetSent || (resetReceived && (flags & TcpHeader.SYN) == 0)) {
+                return; // closed by a reset: nothing more is delivered (RFC 9293 3.10.7.4)
+            }
             if ((flags & TcpHeader.RST) != 0) {
+                if (established && s.seq != rcvNxt) {
+                    return; // RFC 5961 section 3.2: a RST not at the next expected byte is not accepted
+                }
                 resetReceived = true;
                 resetFrame = Arrays.copyOf(s.data, s.length);
                 return;
@@ -426,6 +481,12 @@ public final class SimNet implements AutoCloseable {
             if ((flags & TcpHeader.SYN) != 0) {
                 if ((flags & TcpHeader.ACK) == 0) {
                     return; // retransmitted SYN
+                }
+                if (established) {
+                    // A SYN-ACK again on a synchronized connection (a late retransmission): RFC 9293 3.10.7.4 and
+                    // RFC 5961 section 4 answer with an ACK of the current state and change nothing.
+                    sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+                    return;
                 }
                 rcvNxt = (s.seq + 1) & 0xFFFF_FFFFL;
                 established = true;

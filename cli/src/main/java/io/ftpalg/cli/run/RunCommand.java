@@ -12,13 +12,13 @@ import io.ftpalg.engine.config.Mode;
 import io.ftpalg.engine.config.PortConfig;
 import io.ftpalg.engine.pipeline.Dataplane;
 import io.ftpalg.engine.pipeline.PacketPort;
-import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.stats.Counters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,6 +85,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
+
+    /** Control socket, events, metrics: {@link Operations}. */
+    @Mixin
+    OpsOptions ops = new OpsOptions();
 
     @Option(
             names = "--stats-file",
@@ -180,19 +184,29 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  running; Ctrl-C (SIGINT) or SIGTERM stops and prints the counters");
         System.out.flush();
 
+        Operations operations = new Operations(ops, quiet, System.out);
         Dataplane dp = new Dataplane(
                 cfg,
-                quiet ? EventSink.NONE : new LiveEvents(System.out),
+                operations::sink,
                 inside,
                 outside,
                 cfg.pipeline().workers(),
                 cfg.pipeline().ringSize(),
                 cfg.pipeline().waitStrategy(),
                 () -> System.currentTimeMillis() * 1_000_000L);
+        String opsRefusal = operations.start(dp);
+        if (opsRefusal != null) {
+            operations.close();
+            dp.close();
+            inside.close();
+            outside.close();
+            return refuse(opsRefusal);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {
                     dp.close();
+                    operations.close();
                     printCounters(dp, inside, outside);
                     inside.close();
                     outside.close();
