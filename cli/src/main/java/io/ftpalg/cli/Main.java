@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             ReplayCommand.class,
             io.ftpalg.cli.run.RunCommand.class,
-            io.ftpalg.cli.analyze.AnalyzeCommand.class
+            io.ftpalg.cli.analyze.AnalyzeCommand.class,
+            io.ftpalg.cli.control.ConntrackCommand.class
         })
 public final class Main implements Runnable {
     @Override

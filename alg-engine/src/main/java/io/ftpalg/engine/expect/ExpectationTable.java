@@ -58,17 +58,93 @@ public final class ExpectationTable implements AutoCloseable {
     private int sweepSession;
 
     public ExpectationTable(int sessions, int maxPerSession, int maxTotal) {
+        this(sessions, maxPerSession, maxTotal, null);
+    }
+
+    /**
+     * @param persistTo the file of a persisted Chronicle Map (created, or recovered when it exists: Chronicle's
+     *     {@code recoverPersistedTo} resets the locks of a process that was killed holding them and repairs its
+     *     segments); null keeps the map in memory. A restored map's entries are not yet indexed: call {@link
+     *     #restore}. The caller guards the file's format (its sizes) with a versioned header of its own.
+     */
+    public ExpectationTable(int sessions, int maxPerSession, int maxTotal, java.io.File persistTo) {
         this.maxPerSession = Math.max(1, maxPerSession);
         this.maxTotal = Math.max(1, maxTotal);
         this.sessionCount = new int[sessions];
         this.sessionIndex = new long[sessions * this.maxPerSession * IDX_LONGS];
         this.filter = new KeyFilter(this.maxTotal);
-        this.map = ChronicleMap.of(byte[].class, byte[].class)
+        var builder = ChronicleMap.of(byte[].class, byte[].class)
                 .name("ftp-alg-expectations")
                 .entries(this.maxTotal)
                 .constantKeySizeBySample(new byte[KEY_SIZE])
-                .constantValueSizeBySample(new byte[VALUE_SIZE])
-                .create();
+                .constantValueSizeBySample(new byte[VALUE_SIZE]);
+        if (persistTo == null) {
+            this.map = builder.create();
+        } else {
+            try {
+                this.map = persistTo.exists()
+                        ? builder.recoverPersistedTo(persistTo, true, corruption -> recoveredCorruptions++)
+                        : builder.createPersistedTo(persistTo);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "cannot open the expectation map " + persistTo + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Corruptions Chronicle reported (and repaired) while recovering a persisted map. */
+    private int recoveredCorruptions;
+
+    public int recoveredCorruptions() {
+        return recoveredCorruptions;
+    }
+
+    /** Decides, at a restore, whether an expectation found in the persisted map is kept. */
+    public interface Keep {
+        boolean keep(Expectation e);
+    }
+
+    /**
+     * Indexes the entries of a recovered persisted map (slow path, at start): each is decoded, its times moved by
+     * {@code shiftMs}, and kept when {@code keep} says so and its session has room (oldest first, as created);
+     * every other entry is removed from the map. Returns how many were kept.
+     */
+    public int restore(long shiftMs, Keep keep) {
+        java.util.List<Expectation> all = new java.util.ArrayList<>();
+        java.util.List<byte[]> drop = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<byte[], byte[]> en : map.entrySet()) {
+            System.arraycopy(en.getKey(), 0, key, 0, KEY_SIZE);
+            System.arraycopy(en.getValue(), 0, value, 0, VALUE_SIZE);
+            Expectation e = new Expectation();
+            decode(e);
+            e.createdMs += shiftMs;
+            e.deadlineMs += shiftMs;
+            if (e.session >= 0 && e.session < sessionCount.length && keep.keep(e)) {
+                all.add(e);
+            } else {
+                drop.add(en.getKey().clone());
+            }
+        }
+        for (byte[] k : drop) {
+            map.remove(k);
+        }
+        all.sort(java.util.Comparator.comparingLong(x -> x.createdMs));
+        int kept = 0;
+        for (Expectation e : all) {
+            encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
+            if (sessionCount[e.session] >= maxPerSession || total >= maxTotal) {
+                map.remove(key.clone());
+                continue;
+            }
+            encodeValue(e);
+            map.put(key.clone(), value.clone());
+            int i = sessionCount[e.session]++;
+            writeIndex((e.session * maxPerSession + i) * IDX_LONGS, e);
+            filter.add(hash(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort));
+            total++;
+            kept++;
+        }
+        return kept;
     }
 
     public int size() {
@@ -274,6 +350,54 @@ public final class ExpectationTable implements AutoCloseable {
         }
         java.util.Collections.sort(out);
         return out;
+    }
+
+    /**
+     * Copies live expectations into {@code scratch} one at a time and hands each to {@code visitor}, whole sessions
+     * at a time, from session {@code fromSession} on, stopping before a session whose expectations would take the
+     * total past {@code maxEntries} (at least one session is always visited). No allocation. For the operator's
+     * listing, chunk by chunk on the worker thread.
+     *
+     * @return the session to continue from, or -1 when every session has been visited
+     */
+    public int visit(int fromSession, int maxEntries, Expectation scratch, Removed visitor) {
+        int n = 0;
+        int s = fromSession;
+        for (; s < sessionCount.length; s++) {
+            int c = sessionCount[s];
+            if (c == 0) {
+                continue;
+            }
+            if (n > 0 && n + c > maxEntries) {
+                return s;
+            }
+            for (int i = 0; i < c; i++) {
+                int b = (s * maxPerSession + i) * IDX_LONGS;
+                for (int k = 0; k < 5; k++) {
+                    Bytes.i64(key, k * 8, sessionIndex[b + k]);
+                }
+                try (ExternalMapQueryContext<byte[], byte[], ?> q = map.queryContext(keyStore, 0, KEY_SIZE)) {
+                    MapEntry<byte[], byte[]> entry = q.entry();
+                    if (entry == null) {
+                        continue;
+                    }
+                    readValue(entry.value());
+                }
+                decode(scratch);
+                visitor.removed(scratch);
+                n++;
+            }
+        }
+        return -1;
+    }
+
+    /** Removes every expectation (an operator's flush), each passed to {@code onRemoved}; returns how many. */
+    public int removeAll(Expectation scratch, Removed onRemoved) {
+        int n = 0;
+        for (int s = 0; s < sessionCount.length && total > 0; s++) {
+            n += removeSession(s, scratch, onRemoved);
+        }
+        return n;
     }
 
     /** Callback for removed expectations (slow path). */

@@ -15,6 +15,7 @@ import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.stats.Counters;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,15 @@ import java.util.function.LongSupplier;
  *
  * The wait strategy is configurable; busy-spinning is never the default (on a 2-core machine three spinning
  * threads collapse throughput).
+ *
+ * <h2>Operator's access: commands at a safe point</h2>
+ *
+ * Each worker has a bounded {@link WorkerCommands} queue. {@link #submit submit(worker, command)} queues a
+ * {@link WorkerCommand} and publishes a clock tick so that an idle worker wakes; the worker runs queued commands at
+ * the end of a batch (never in the middle of one), on its own thread, with its own engine; the caller waits with
+ * {@link WorkerCommand#await}. Nothing on the worker blocks or takes a lock: a full queue refuses the command.
+ * Snapshots ({@link FlowSnapshot}, {@link ExpectationSnapshot}) are chunked so that each run is short. The control
+ * socket (cli) and reload use this; tests can call {@link WorkerCommand#runOn} on an engine directly.
  */
 public final class Dataplane implements AutoCloseable {
     static final long TICK_MS = 100;
@@ -49,6 +59,7 @@ public final class Dataplane implements AutoCloseable {
     private final PacketPort[] ports;
     private final Engine[] engines;
     private final EmitQueue[] emitted;
+    private final WorkerCommands[] commands;
     private final Disruptor<PacketEvent> disruptor;
     private final RingBuffer<PacketEvent> ring;
     private final Sharder sharder;
@@ -77,12 +88,57 @@ public final class Dataplane implements AutoCloseable {
             int ringSize,
             String waitStrategy,
             LongSupplier clockNanos) {
+        this(config, w -> events, inside, outside, workers, ringSize, waitStrategy, clockNanos);
+    }
+
+    /** As above, with one event sink per worker ({@code events.apply(worker)}), so that sinks need no lock. */
+    public Dataplane(
+            Config config,
+            IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos) {
+        this(
+                inside,
+                outside,
+                workers,
+                ringSize,
+                waitStrategy,
+                clockNanos,
+                i -> new Engine(config, events.apply(i), SLOT_CAPACITY));
+    }
+
+    /**
+     * As above, with worker {@code i}'s engine made by {@code engineFactory.apply(i)} (e.g. restored from a state
+     * directory, run --state-dir). If one cannot be made, those made so far are closed and the exception goes to
+     * the caller.
+     */
+    public Dataplane(
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos,
+            IntFunction<Engine> engineFactory) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
         this.emitted = new EmitQueue[workers];
+        this.commands = new WorkerCommands[workers];
         for (int i = 0; i < workers; i++) {
-            engines[i] = new Engine(config, events, SLOT_CAPACITY);
+            try {
+                engines[i] = engineFactory.apply(i);
+            } catch (RuntimeException e) {
+                for (int k = 0; k < i; k++) {
+                    engines[k].close();
+                }
+                throw e;
+            }
             emitted[i] = new EmitQueue();
+            commands[i] = new WorkerCommands();
             engines[i].setEmitter(emitted[i]);
         }
         this.sharder = new Sharder(workers);
@@ -100,7 +156,7 @@ public final class Dataplane implements AutoCloseable {
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] handlers = new EventHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new Worker(i, engines[i]);
+            handlers[i] = new Worker(i, engines[i], commands[i]);
         }
         disruptor.handleEventsWith(handlers).then(new Transmitter());
         this.ring = disruptor.getRingBuffer();
@@ -166,6 +222,53 @@ public final class Dataplane implements AutoCloseable {
             sum.addAll(e.counters());
         }
         return sum;
+    }
+
+    public int workers() {
+        return engines.length;
+    }
+
+    /**
+     * Worker {@code w}'s engine, for start-up reports only (what it restored from its state directory): while the
+     * pipeline runs, an engine belongs to its worker thread.
+     */
+    public Engine engine(int w) {
+        return engines[w];
+    }
+
+    /** Worker {@code w}'s own counters (read while running: eventually consistent). */
+    public Counters counters(int w) {
+        return engines[w].counters();
+    }
+
+    /**
+     * Queues {@code command} for worker {@code w} and wakes it (a clock tick through the ring). Returns false when
+     * the worker's command queue is full (the caller answers "busy"); never blocks.
+     */
+    public boolean submit(int w, WorkerCommand command) {
+        if (!commands[w].submit(command)) {
+            return false;
+        }
+        publishTick(clockNanos.getAsLong());
+        return true;
+    }
+
+    /** Commands refused because a worker's queue was full, all workers. */
+    public long commandsRefused() {
+        long n = 0;
+        for (WorkerCommands c : commands) {
+            n += c.refused();
+        }
+        return n;
+    }
+
+    /** Ring slots published and not yet released by the transmit stage. */
+    public long ringOccupancy() {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    public int ringSize() {
+        return ring.getBufferSize();
     }
 
     public long ringFullDrops() {
@@ -253,26 +356,28 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    /** Worker i: the engine for shard i. */
+    /** Worker i: the engine for shard i; runs its queued commands at the end of each batch (the safe point). */
     private static final class Worker implements EventHandler<PacketEvent> {
         private final int shard;
         private final Engine engine;
+        private final WorkerCommands commands;
 
-        Worker(int shard, Engine engine) {
+        Worker(int shard, Engine engine, WorkerCommands commands) {
             this.shard = shard;
             this.engine = engine;
+            this.commands = commands;
         }
 
         @Override
         public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
             if (ev.shard == -1) {
                 engine.tick(ev.slot.timestampNanos);
-                return;
+            } else if (ev.shard == shard) {
+                ev.verdict = engine.process(ev.slot);
             }
-            if (ev.shard != shard) {
-                return;
+            if (endOfBatch) {
+                commands.runPending(engine);
             }
-            ev.verdict = engine.process(ev.slot);
         }
     }
 

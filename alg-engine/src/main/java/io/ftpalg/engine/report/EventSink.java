@@ -33,6 +33,22 @@ public interface EventSink {
     /** Anything else worth telling a person (an opaque TLS session, a bounce attempt, a parse failure). */
     void notice(long timeNanos, String kind, String flow, String text);
 
+    /**
+     * True when someone wants flow events ({@link #flow}). Asked separately from {@link #enabled()} because they
+     * come once per connection, not once per negotiation: a sink that only prints negotiations says no, and the
+     * engine then builds no text for them. May change while the engine runs (a listener comes and goes).
+     */
+    default boolean flowEventsEnabled() {
+        return false;
+    }
+
+    /**
+     * A flow was created ({@code action} "new") or removed ("destroy", {@code reason} the counter label that
+     * counted it: flow-expired, flow-evicted, flow-deleted...). Both tuples as {@code FlowTable.describe} writes
+     * them.
+     */
+    default void flow(long timeNanos, String action, String original, String reply, String reason) {}
+
     EventSink NONE = new EventSink() {
         @Override
         public boolean enabled() {

@@ -66,6 +66,8 @@ public enum Counter {
      * was removed and a new one made (as Linux does), so no FTP or NAT state of the old connection carries over.
      */
     FLOW_REOPENED(123, "flow-reopened"),
+    /** A flow removed by an operator ({@code ftp-alg conntrack -D}), through the same path as an expiry. */
+    FLOW_DELETED(130, "flow-deleted"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),
@@ -187,6 +189,8 @@ public enum Counter {
     EXPECT_REFUSED_TABLE_FULL(404, "expect-refused-table-full"),
     EXPECT_REFUSED_NO_MAPPING(405, "expect-refused-no-mapping"),
     EXPECT_REMOVED_WITH_CONTROL(406, "expect-removed-with-control"),
+    /** An expectation removed by an operator ({@code ftp-alg conntrack -F expect}). */
+    EXPECT_FLUSHED(420, "expect-flushed"),
 
     // ---- router mode (600..699) ----
     ROUTER_ARP_REPLIES(600, "router-arp-replies"),

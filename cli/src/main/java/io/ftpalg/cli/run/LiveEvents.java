@@ -1,16 +1,17 @@
 package io.ftpalg.cli.run;
 
-import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.cli.events.Event;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Consumer;
 
 /**
- * Prints what the gateway does as it happens, one line per event. Called from every worker: synchronised (events
- * are negotiations, not packets, so this is never on the per-packet path).
+ * Prints what the gateway does as it happens, one line per negotiation event. Runs on the event hub's dispatcher
+ * thread, never on a worker (workers only queue events, see {@code EventHub}).
  */
-final class LiveEvents implements EventSink {
+final class LiveEvents implements Consumer<Event> {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private final PrintStream out;
@@ -24,34 +25,19 @@ final class LiveEvents implements EventSink {
     }
 
     @Override
-    public boolean enabled() {
-        return true;
-    }
-
-    @Override
-    public synchronized void rewrite(
-            long timeNanos,
-            String flow,
-            String direction,
-            String command,
-            String before,
-            String after,
-            int seqDelta,
-            long seq) {
-        out.printf(
-                "%s rewrite %s %s: \"%s\" -> \"%s\" (seq %+d after) [%s]%n",
-                t(timeNanos), direction, command, before, after, seqDelta, flow);
-    }
-
-    @Override
-    public synchronized void expectation(
-            long timeNanos, String action, String controlFlow, String expected, String reason) {
-        out.printf(
-                "%s expectation %s: %s%s%n", t(timeNanos), action, expected, reason == null ? "" : " (" + reason + ")");
-    }
-
-    @Override
-    public synchronized void notice(long timeNanos, String kind, String flow, String text) {
-        out.printf("%s %s: %s [%s]%n", t(timeNanos), kind, text, flow);
+    public void accept(Event e) {
+        switch (e.type()) {
+            case Event.REWRITE ->
+                out.printf(
+                        "%s rewrite %s %s: \"%s\" -> \"%s\" (seq %+d after) [%s]%n",
+                        t(e.timeNanos()), e.direction(), e.command(), e.before(), e.after(), e.seqDelta(), e.flow());
+            case Event.EXPECTATION ->
+                out.printf(
+                        "%s expectation %s: %s%s%n",
+                        t(e.timeNanos()), e.action(), e.text(), e.reason() == null ? "" : " (" + e.reason() + ")");
+            case Event.NOTICE -> out.printf("%s %s: %s [%s]%n", t(e.timeNanos()), e.action(), e.text(), e.flow());
+            default -> {}
+        }
+        out.flush();
     }
 }

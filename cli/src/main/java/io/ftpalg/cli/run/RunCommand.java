@@ -11,14 +11,18 @@ import io.ftpalg.engine.config.MacAddress;
 import io.ftpalg.engine.config.Mode;
 import io.ftpalg.engine.config.PortConfig;
 import io.ftpalg.engine.pipeline.Dataplane;
+import io.ftpalg.engine.pipeline.Engine;
 import io.ftpalg.engine.pipeline.PacketPort;
 import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.state.StateDir;
+import io.ftpalg.engine.state.StateException;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.stats.Counters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,11 +79,33 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
 
+    /** Control socket, events, metrics: {@link Operations}. */
+    @Mixin
+    OpsOptions ops = new OpsOptions();
+
     @Option(
             names = "--stats-file",
             paramLabel = "FILE",
             description = "write the counters to FILE every second ('label value' lines, replaced atomically)")
     Path statsFile;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "where flows, FTP sessions and expectations are kept across a restart, crash or kill"
+                    + " (default " + DEFAULT_STATE_DIR + "; see README 'State across restarts')")
+    Path stateDir = Path.of(DEFAULT_STATE_DIR);
+
+    static final String DEFAULT_STATE_DIR = "/var/lib/ftp-alg";
+
+    @Option(names = "--no-state", description = "keep nothing across restarts (no state directory)")
+    boolean noState;
+
+    @Option(
+            names = "--state-reset",
+            description = "when a state file is of another format version, was written for other table sizes or"
+                    + " worker count, or is damaged: start with it empty (default: refuse to start and say why)")
+    boolean stateReset;
 
     @Override
     public Integer call() {
@@ -162,19 +188,46 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  running; Ctrl-C (SIGINT) or SIGTERM stops and prints the counters");
         System.out.flush();
 
-        Dataplane dp = new Dataplane(
-                cfg,
-                quiet ? EventSink.NONE : new LiveEvents(System.out),
-                inside,
-                outside,
-                cfg.pipeline().workers(),
-                cfg.pipeline().ringSize(),
-                cfg.pipeline().waitStrategy(),
-                () -> System.currentTimeMillis() * 1_000_000L);
+        Operations operations = new Operations(ops, quiet, System.out);
+        StateDir.Root state;
+        Dataplane dp;
+        try {
+            state = noState ? null : StateDir.open(stateDir, cfg.pipeline().workers(), stateReset);
+            dp = newDataplane(cfg, operations::sink, inside, outside, state);
+        } catch (StateException e) {
+            operations.close();
+            inside.close();
+            outside.close();
+            return refuse(e.getMessage());
+        }
+        if (state != null) {
+            for (int w = 0; w < dp.workers(); w++) {
+                System.out.println("  state " + state.dir() + " worker " + w + ": "
+                        + dp.engine(w).state().report + "; up "
+                        + java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getUptime() + " ms after JVM start");
+            }
+            System.out.flush();
+        }
+        String opsRefusal = operations.start(dp);
+        if (opsRefusal != null) {
+            operations.close();
+            dp.close();
+            if (state != null) {
+                state.close();
+            }
+            inside.close();
+            outside.close();
+            return refuse(opsRefusal);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {
                     dp.close();
+                    operations.close();
+                    if (state != null) {
+                        state.close();
+                    }
                     printCounters(dp, inside, outside);
                     inside.close();
                     outside.close();
@@ -194,6 +247,30 @@ public final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The dataplane, its engines restored from the state directory (null: nothing persisted). Throws {@link
+     * StateException} when a worker's files cannot be used (the engines opened so far are closed).
+     */
+    private static Dataplane newDataplane(
+            Config cfg,
+            java.util.function.IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            StateDir.Root state) {
+        java.util.function.IntFunction<Engine> engines = state == null
+                ? w -> new Engine(cfg, events.apply(w), Dataplane.SLOT_CAPACITY)
+                : w -> new Engine(
+                        cfg, events.apply(w), Dataplane.SLOT_CAPACITY, state.worker(w, System::currentTimeMillis));
+        return new Dataplane(
+                inside,
+                outside,
+                cfg.pipeline().workers(),
+                cfg.pipeline().ringSize(),
+                cfg.pipeline().waitStrategy(),
+                () -> System.currentTimeMillis() * 1_000_000L,
+                engines);
     }
 
     private void writeStatsForever(Dataplane dp) {

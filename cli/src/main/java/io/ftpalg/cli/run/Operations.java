@@ -1,0 +1,102 @@
+package io.ftpalg.cli.run;
+
+import io.ftpalg.cli.control.Conntrack;
+import io.ftpalg.cli.control.ControlServer;
+import io.ftpalg.cli.events.EventHub;
+import io.ftpalg.engine.pipeline.Dataplane;
+import io.ftpalg.engine.report.EventSink;
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * Everything of {@code run} that is about operating the gateway rather than forwarding: the event hub (events off
+ * the workers through a bounded queue), the text printer, the {@code --events} JSON Lines file, the control socket
+ * and its conntrack verbs. Kept out of {@link RunCommand} so that the forwarding set-up stays readable.
+ *
+ * <pre>
+ *   Operations ops = new Operations(options, quiet, System.out);
+ *   Dataplane dp = new Dataplane(cfg, ops::sink, ...);
+ *   ops.start(dp);   // before dp.start(); a refusal message, or null
+ *   ...
+ *   ops.close();     // after dp.close()
+ * </pre>
+ */
+final class Operations implements AutoCloseable {
+    private final OpsOptions options;
+    private final EventHub hub = new EventHub();
+    private final PrintStream out;
+    private ControlServer control;
+    private EventFile eventFile;
+
+    Operations(OpsOptions options, boolean quiet, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        if (!quiet) {
+            hub.addTextSink(new LiveEvents(out));
+        }
+    }
+
+    EventSink sink(int worker) {
+        return hub.sink(worker);
+    }
+
+    EventHub hub() {
+        return hub;
+    }
+
+    ControlServer control() {
+        return control;
+    }
+
+    /** Starts the hub, the event file and the control socket. Returns why it cannot, or null. */
+    String start(Dataplane dp) {
+        if (options.events != null) {
+            try {
+                eventFile = EventFile.open(options.events, out);
+            } catch (IOException e) {
+                return "cannot open the events file " + options.events + ": " + e.getMessage();
+            }
+            hub.addJsonSink(eventFile, true);
+        }
+        hub.start();
+        try {
+            // logrotate's postrotate sends SIGUSR1: the next event goes to a new file of the same name.
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> reopen());
+        } catch (IllegalArgumentException e) {
+            out.println("  SIGUSR1 not available here: " + e.getMessage());
+        }
+        if (!options.controlSocketOff()) {
+            ControlServer s = new ControlServer(options.controlSocketPath());
+            new Conntrack(dp, hub).register(s);
+            try {
+                s.start();
+                control = s;
+                out.println("  control socket " + s.path() + " (ftp-alg conntrack -L ...)");
+            } catch (IOException e) {
+                if (options.controlSocket != null) {
+                    return "control socket " + s.path() + ": " + e.getMessage();
+                }
+                out.println("  no control socket: " + s.path() + ": " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** SIGUSR1: reopen the events file (after logrotate moved it). */
+    void reopen() {
+        if (eventFile != null) {
+            eventFile.reopen();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (control != null) {
+            control.close();
+        }
+        hub.close();
+        if (eventFile != null) {
+            eventFile.close();
+        }
+    }
+}
