@@ -399,7 +399,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (router) {
             HeaderRewriter.decrementTtl(s);
         }
-        if (s.l4Dirty) {
+        if (s.csumPartial | s.gsoType != 0) {
+            Checksum.finishOffloaded(s); // a partial checksum or a super-frame (PACKET_VNET_HDR)
+        } else if (s.l4Dirty) {
             Checksum.computeL4(s);
             s.l4Dirty = false;
         }
@@ -972,6 +974,20 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (now - lastSweepMs >= SWEEP_INTERVAL_MS) {
             sweep(now);
         }
+    }
+
+    /**
+     * When this engine next needs {@link #tick} if no packet comes (clock of the slots, ns): never ({@code
+     * Long.MAX_VALUE}) while it holds no flow and no expectation (nothing can expire, no keepalive can be due), else
+     * its next sweep. The idle pipeline sleeps until then instead of ticking on a fixed period. Read by the worker
+     * that owns the engine.
+     */
+    public long nextTickNanos() {
+        if (flows.size() == 0 && expectations.size() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long next = lastSweepMs + SWEEP_INTERVAL_MS;
+        return next <= 0 ? 0 : next * 1_000_000L; // never swept yet: due now
     }
 
     /** Runs expiry over the whole tables (end of a replay). */
