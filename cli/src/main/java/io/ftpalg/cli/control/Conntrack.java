@@ -227,16 +227,18 @@ public final class Conntrack {
             ObjectNode hello = ControlServer.JSON.createObjectNode();
             hello.put("subscribed", true);
             reply.line(hello);
+            reply.flush();
             while (true) {
                 ObjectNode e = s.poll(1000);
                 if (e == null) {
                     ObjectNode hb = ControlServer.JSON.createObjectNode();
                     hb.put("heartbeat", true);
                     hb.put("lost", s.lost());
-                    reply.line(hb); // throws once the client has gone: the subscription closes
+                    reply.line(hb);
                 } else {
                     reply.line(e);
                 }
+                reply.flush(); // throws once the client has gone: the subscription closes
             }
         }
     }
