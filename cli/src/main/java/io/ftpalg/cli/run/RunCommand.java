@@ -176,7 +176,7 @@ public final class RunCommand implements Callable<Integer> {
                 cfg.pipeline().ringSize(),
                 cfg.pipeline().waitStrategy(),
                 () -> System.currentTimeMillis() * 1_000_000L);
-        String opsRefusal = operations.start(dp);
+        String opsRefusal = operations.start(dp, inside, outside);
         if (opsRefusal != null) {
             operations.close();
             dp.close();
