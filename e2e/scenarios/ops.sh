@@ -44,7 +44,10 @@ sc_check socket-root-only "control socket is $(stat -c %a "$SOCK" 2>/dev/null), 
 CT -E -o json >"$W/out/events-E.jsonl" 2>"$W/log/events-E.err" &
 EPID=$!
 PIDS+=("$EPID")
-sleep 1
+for ((i = 0; i < 300; i++)); do # the client says so on stderr once its subscription is live
+  grep -q 'listening for events' "$W/log/events-E.err" 2>/dev/null && break
+  sleep 0.1
+done
 
 # A download that lasts (3 MB at 300 kB/s: about 10 s), active mode with PORT, checked by sha256 at the end.
 ip netns exec "$NS_CLI" curl -sS --max-time 60 --ftp-port - --disable-eprt --limit-rate 300k \
@@ -125,7 +128,7 @@ sc_check delete-counter "flow-deleted $deleted (want >= 1)" test "$deleted" -ge 
 # -E saw the flows, the expectation and the rewrite.
 sleep 1
 kill "$EPID" 2>/dev/null
-timeout 5 tail --pid="$EPID" -f /dev/null
+timeout 20 tail --pid="$EPID" -f /dev/null
 ev() { "$PY" -c '
 import json, sys
 want = sys.argv[2]
