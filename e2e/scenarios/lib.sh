@@ -71,13 +71,16 @@ sc_router_config() {
 }
 
 # sc_start_ftp_alg CONF [extra run args...]: ftp-alg in the gateway namespace; waits (bounded) for its first
-# counters. Sets GW_PID and FTP_ALG_STATS.
+# counters. Sets GW_PID and FTP_ALG_STATS. No state directory unless SC_STATE_DIR names one (a scenario must not
+# restore another's connections, nor take /var/lib/ftp-alg's lock from a parallel run).
 sc_start_ftp_alg() {
   local conf=$1 i
   shift
   FTP_ALG_STATS="$W/ftp-alg.stats"
   rm -f "$FTP_ALG_STATS"
-  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" --stats-file "$FTP_ALG_STATS" "$@" \
+  local state=(--no-state)
+  [[ -n "${SC_STATE_DIR:-}" ]] && state=(--state-dir "$SC_STATE_DIR")
+  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" "${state[@]}" --stats-file "$FTP_ALG_STATS" "$@" \
     >>"$W/log/ftp-alg.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")

@@ -23,6 +23,9 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
  *     flows=10000 [warmup-s=3 pairs=20 slice-ms=300]
  * </pre>
  *
+ * A setting prefixed {@code a.} or {@code b.} applies to that side only, so that one jar can be compared with
+ * itself under two settings ({@code a.state=none b.state=dir}).
+ *
  * The class is driven by reflection ({@code setUp}, the method, {@code tearDown}); {@code name=value} arguments
  * set fields such as a {@code @Param}. Both set-ups stay in memory at once (twice the heap of one).
  */
@@ -100,8 +103,8 @@ public final class AbCpuTime {
             }
         }
         String[] set = settings.toArray(new String[0]);
-        Side a = new Side(jarA, className, methodName, set);
-        Side b = new Side(jarB, className, methodName, set);
+        Side a = new Side(jarA, className, methodName, side(settings, "a."));
+        Side b = new Side(jarB, className, methodName, side(settings, "b."));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long warm = (long) (warmupS * 1e9);
         for (int i = 0; i < 3; i++) {
@@ -139,6 +142,22 @@ public final class AbCpuTime {
                 quantile(ratio, 0.75),
                 pairs,
                 (a.sink ^ b.sink) & 1);
+    }
+
+    /**
+     * The settings for one side: every {@code name=value} without a side prefix, and those with this side's prefix
+     * ({@code a.state=none b.state=dir}: one jar, two settings), the prefix removed.
+     */
+    private static String[] side(java.util.List<String> settings, String prefix) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String s : settings) {
+            if (s.startsWith(prefix)) {
+                out.add(s.substring(prefix.length()));
+            } else if (!s.startsWith("a.") && !s.startsWith("b.")) {
+                out.add(s);
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     private static double median(double[] v) {

@@ -58,17 +58,93 @@ public final class ExpectationTable implements AutoCloseable {
     private int sweepSession;
 
     public ExpectationTable(int sessions, int maxPerSession, int maxTotal) {
+        this(sessions, maxPerSession, maxTotal, null);
+    }
+
+    /**
+     * @param persistTo the file of a persisted Chronicle Map (created, or recovered when it exists: Chronicle's
+     *     {@code recoverPersistedTo} resets the locks of a process that was killed holding them and repairs its
+     *     segments); null keeps the map in memory. A restored map's entries are not yet indexed: call {@link
+     *     #restore}. The caller guards the file's format (its sizes) with a versioned header of its own.
+     */
+    public ExpectationTable(int sessions, int maxPerSession, int maxTotal, java.io.File persistTo) {
         this.maxPerSession = Math.max(1, maxPerSession);
         this.maxTotal = Math.max(1, maxTotal);
         this.sessionCount = new int[sessions];
         this.sessionIndex = new long[sessions * this.maxPerSession * IDX_LONGS];
         this.filter = new KeyFilter(this.maxTotal);
-        this.map = ChronicleMap.of(byte[].class, byte[].class)
+        var builder = ChronicleMap.of(byte[].class, byte[].class)
                 .name("ftp-alg-expectations")
                 .entries(this.maxTotal)
                 .constantKeySizeBySample(new byte[KEY_SIZE])
-                .constantValueSizeBySample(new byte[VALUE_SIZE])
-                .create();
+                .constantValueSizeBySample(new byte[VALUE_SIZE]);
+        if (persistTo == null) {
+            this.map = builder.create();
+        } else {
+            try {
+                this.map = persistTo.exists()
+                        ? builder.recoverPersistedTo(persistTo, true, corruption -> recoveredCorruptions++)
+                        : builder.createPersistedTo(persistTo);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "cannot open the expectation map " + persistTo + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Corruptions Chronicle reported (and repaired) while recovering a persisted map. */
+    private int recoveredCorruptions;
+
+    public int recoveredCorruptions() {
+        return recoveredCorruptions;
+    }
+
+    /** Decides, at a restore, whether an expectation found in the persisted map is kept. */
+    public interface Keep {
+        boolean keep(Expectation e);
+    }
+
+    /**
+     * Indexes the entries of a recovered persisted map (slow path, at start): each is decoded, its times moved by
+     * {@code shiftMs}, and kept when {@code keep} says so and its session has room (oldest first, as created);
+     * every other entry is removed from the map. Returns how many were kept.
+     */
+    public int restore(long shiftMs, Keep keep) {
+        java.util.List<Expectation> all = new java.util.ArrayList<>();
+        java.util.List<byte[]> drop = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<byte[], byte[]> en : map.entrySet()) {
+            System.arraycopy(en.getKey(), 0, key, 0, KEY_SIZE);
+            System.arraycopy(en.getValue(), 0, value, 0, VALUE_SIZE);
+            Expectation e = new Expectation();
+            decode(e);
+            e.createdMs += shiftMs;
+            e.deadlineMs += shiftMs;
+            if (e.session >= 0 && e.session < sessionCount.length && keep.keep(e)) {
+                all.add(e);
+            } else {
+                drop.add(en.getKey().clone());
+            }
+        }
+        for (byte[] k : drop) {
+            map.remove(k);
+        }
+        all.sort(java.util.Comparator.comparingLong(x -> x.createdMs));
+        int kept = 0;
+        for (Expectation e : all) {
+            encodeKey(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort);
+            if (sessionCount[e.session] >= maxPerSession || total >= maxTotal) {
+                map.remove(key.clone());
+                continue;
+            }
+            encodeValue(e);
+            map.put(key.clone(), value.clone());
+            int i = sessionCount[e.session]++;
+            writeIndex((e.session * maxPerSession + i) * IDX_LONGS, e);
+            filter.add(hash(e.ipVersion, e.peerHi, e.peerLo, e.dstHi, e.dstLo, e.dstPort));
+            total++;
+            kept++;
+        }
+        return kept;
     }
 
     public int size() {

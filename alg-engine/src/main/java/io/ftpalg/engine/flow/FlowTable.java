@@ -386,6 +386,99 @@ public final class FlowTable {
         return NONE;
     }
 
+    // ---- persistence (io.ftpalg.engine.state; slow path, never per packet) ----
+
+    /** Longs {@link #exportRecord} writes: the record as laid out above, then the cold fields, two to a long. */
+    public static final int EXPORT_LONGS = RECORD_LONGS + 2;
+
+    /**
+     * Copies flow {@code flow}'s record into {@code dst[off..off+EXPORT_LONGS)}: the {@value #RECORD_LONGS} longs
+     * of the record unchanged, then {@code parent << 32 | generation} and {@code parentGeneration << 32 |
+     * children}.
+     */
+    public void exportRecord(int flow, long[] dst, int off) {
+        System.arraycopy(records, base(flow), dst, off, RECORD_LONGS);
+        dst[off + RECORD_LONGS] = ((long) parent[flow] << 32) | (generation[flow] & 0xFFFF_FFFFL);
+        dst[off + RECORD_LONGS + 1] = ((long) parentGeneration[flow] << 32) | (children[flow] & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * The inverse of {@link #exportRecord}, into a table that is being restored: writes the record and its cold
+     * fields, indexes nothing. {@link #rebuild} must follow once every record is in.
+     */
+    public void importRecord(int flow, long[] src, int off) {
+        System.arraycopy(src, off, records, base(flow), RECORD_LONGS);
+        long a = src[off + RECORD_LONGS];
+        long b = src[off + RECORD_LONGS + 1];
+        parent[flow] = (int) (a >> 32);
+        generation[flow] = (int) a;
+        parentGeneration[flow] = (int) (b >> 32);
+        children[flow] = (int) b;
+    }
+
+    /** The generation {@link #parent} had when it was linked (for a restore's checks). */
+    public int parentGeneration(int flow) {
+        return parentGeneration[flow];
+    }
+
+    /** Unlinks a data connection from its control connection (a restore found the control gone). */
+    public void unlinkParent(int flow) {
+        parent[flow] = -1;
+    }
+
+    /**
+     * After {@link #importRecord}: frees every record whose state is 0, indexes the others, rebuilds the free
+     * stack, the live count and every control connection's {@link #children} count from the data connections'
+     * parents (so it is exact whatever the imported counts said). A live record whose tuple is already indexed (two
+     * records for one connection, from files written at two moments) is freed and counted.
+     *
+     * @return the number of records freed as duplicates
+     */
+    public int rebuild() {
+        Arrays.fill(index, 0);
+        freeTop = 0;
+        live = 0;
+        int duplicates = 0;
+        for (int f = 0; f < capacity; f++) {
+            children[f] = 0;
+        }
+        for (int f = 0; f < capacity; f++) {
+            if (state(f) != 0) {
+                if (lookupTuple(f, ORIGINAL) != NONE || lookupTuple(f, REPLY) != NONE) {
+                    records[base(f) + STATE_SESSION] = stateSession(0, -1);
+                    duplicates++;
+                } else {
+                    insert(f);
+                    live++;
+                    continue;
+                }
+            }
+            records[base(f) + STATE_SESSION] = stateSession(0, -1);
+            parent[f] = -1;
+        }
+        for (int f = capacity - 1; f >= 0; f--) {
+            if (state(f) == 0) {
+                freeStack[freeTop++] = f;
+            }
+        }
+        for (int f = 0; f < capacity; f++) {
+            int p = parent[f];
+            if (state(f) != 0 && p >= 0) {
+                if (state(p) != 0 && generation[p] == parentGeneration[f]) {
+                    children[p]++;
+                } else {
+                    parent[f] = -1;
+                }
+            }
+        }
+        return duplicates;
+    }
+
+    private int lookupTuple(int flow, int dir) {
+        int b = tupleBase(flow, dir);
+        return lookup(records[b], records[b + 1], records[b + 2], records[b + 3], records[b + 4]);
+    }
+
     /**
      * For a data connection: true when its {@link #parent} is still the control connection it was linked to (the
      * record was not freed and reused since). For the operator's listings.

@@ -88,6 +88,7 @@ public final class FtpSessions {
         this.maxLine = maxLine;
         int lanes = capacity * 2;
         flow = new int[capacity];
+        java.util.Arrays.fill(flow, -1);
         flags = new int[capacity];
         freeStack = new int[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -148,6 +149,19 @@ public final class FtpSessions {
     public void free(int s) {
         flow[s] = -1;
         freeStack[freeTop++] = s;
+    }
+
+    /**
+     * After a restore ({@link FtpSessionRecords#restore}): the free list is every session whose flow is -1, the
+     * lowest taken first as in a fresh pool.
+     */
+    public void rebuildFreeList() {
+        freeTop = 0;
+        for (int s = capacity - 1; s >= 0; s--) {
+            if (flow[s] < 0) {
+                freeStack[freeTop++] = s;
+            }
+        }
     }
 
     public int inUse() {

@@ -101,12 +101,42 @@ public final class Dataplane implements AutoCloseable {
             int ringSize,
             String waitStrategy,
             LongSupplier clockNanos) {
+        this(
+                inside,
+                outside,
+                workers,
+                ringSize,
+                waitStrategy,
+                clockNanos,
+                i -> new Engine(config, events.apply(i), SLOT_CAPACITY));
+    }
+
+    /**
+     * As above, with worker {@code i}'s engine made by {@code engineFactory.apply(i)} (e.g. restored from a state
+     * directory, run --state-dir). If one cannot be made, those made so far are closed and the exception goes to
+     * the caller.
+     */
+    public Dataplane(
+            PacketPort inside,
+            PacketPort outside,
+            int workers,
+            int ringSize,
+            String waitStrategy,
+            LongSupplier clockNanos,
+            IntFunction<Engine> engineFactory) {
         this.ports = new PacketPort[] {inside, outside};
         this.engines = new Engine[workers];
         this.emitted = new EmitQueue[workers];
         this.commands = new WorkerCommands[workers];
         for (int i = 0; i < workers; i++) {
-            engines[i] = new Engine(config, events.apply(i), SLOT_CAPACITY);
+            try {
+                engines[i] = engineFactory.apply(i);
+            } catch (RuntimeException e) {
+                for (int k = 0; k < i; k++) {
+                    engines[k].close();
+                }
+                throw e;
+            }
             emitted[i] = new EmitQueue();
             commands[i] = new WorkerCommands();
             engines[i].setEmitter(emitted[i]);
@@ -196,6 +226,14 @@ public final class Dataplane implements AutoCloseable {
 
     public int workers() {
         return engines.length;
+    }
+
+    /**
+     * Worker {@code w}'s engine, for start-up reports only (what it restored from its state directory): while the
+     * pipeline runs, an engine belongs to its worker thread.
+     */
+    public Engine engine(int w) {
+        return engines[w];
     }
 
     /** Worker {@code w}'s own counters (read while running: eventually consistent). */

@@ -27,6 +27,8 @@ import io.ftpalg.engine.nat.NatPolicy;
 import io.ftpalg.engine.report.EventSink;
 import io.ftpalg.engine.router.Router;
 import io.ftpalg.engine.seqadj.SeqAdjust;
+import io.ftpalg.engine.state.EngineState;
+import io.ftpalg.engine.state.StateDir;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.stats.Counters;
 
@@ -105,7 +107,21 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private long nowNanos;
 
+    /** The state directory's files ({@code run --state-dir}), or null: nothing persisted. */
+    private final EngineState state;
+
     public Engine(Config config, EventSink events, int slotCapacity) {
+        this(config, events, slotCapacity, null);
+    }
+
+    /**
+     * An engine whose tables live on in {@code stateDir} (null: in memory only): restored from it now (what was
+     * restored is in {@link #state()}'s report), synced to it at every sweep, written cleanly at {@link #close}.
+     *
+     * @throws io.ftpalg.engine.state.StateException when the directory's files cannot be used (the message says
+     *     why and what to do)
+     */
+    public Engine(Config config, EventSink events, int slotCapacity, StateDir stateDir) {
         this.config = config;
         this.ftpConfig = config.ftp();
         this.router = config.mode() == Mode.ROUTER;
@@ -119,8 +135,24 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.icmpErrors = new IcmpErrorTranslator(flows);
         this.sessions = new FtpSessions(ftpConfig.sessions(), ftpConfig.maxLine());
         this.seqAdjust = new SeqAdjust(ftpConfig.sessions() * 2);
-        this.expectations =
-                new ExpectationTable(ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect());
+        this.state = stateDir == null
+                ? null
+                : new EngineState(stateDir, flows, sessions, seqAdjust, new long[] {
+                    ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect()
+                });
+        try {
+            this.expectations = new ExpectationTable(
+                    ftpConfig.sessions(),
+                    ftpConfig.maxExpectPerSession(),
+                    ftpConfig.maxExpect(),
+                    state == null ? null : state.expectationMapFile());
+        } catch (IllegalStateException e) {
+            state.close();
+            throw new io.ftpalg.engine.state.StateException(e.getMessage(), e);
+        }
+        if (state != null) {
+            state.restore(expectations);
+        }
         this.ftp = new FtpControl(sessions, seqAdjust, flows, ftpConfig, this, counters, events, slotCapacity);
         this.keepalive = new ControlKeepalive(sessions, flows, ftpConfig.keepaliveMs());
         this.resets = new ResetResponder(
@@ -152,6 +184,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     public ExpectationTable expectations() {
         return expectations;
+    }
+
+    /** The persisted state (what was restored, what syncing costs), or null when nothing is persisted. */
+    public EngineState state() {
+        return state;
     }
 
     public Counter lastDrop() {
@@ -761,6 +798,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (keepalive.enabled()) {
             counters.add(Counter.FTP_KEEPALIVE_PROBES, keepalive.sweep(now));
         }
+        if (state != null) {
+            state.sync(now); // a safe point: between two packets, the tables hang together
+        }
     }
 
     /**
@@ -860,6 +900,25 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         }
     }
 
+    /**
+     * Test hook: stops using the state directory as a kill would leave it after a full sync (no clean stamp, no
+     * flush), and closes the expectation map so that another engine in this process can recover it.
+     */
+    public void abandonForTest(long nowMs) {
+        if (state != null) {
+            state.abandon(nowMs);
+        }
+        expectations.close();
+    }
+
+    /** Test hook: a kill between two periodic syncs (the files as the last sync left them). */
+    public void crashForTest() {
+        if (state != null) {
+            state.crash();
+        }
+        expectations.close();
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Operator's access (WorkerCommand, on this engine's thread only)
     // ------------------------------------------------------------------------------------------------------------
@@ -898,6 +957,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     @Override
     public void close() {
+        if (state != null) {
+            state.close();
+        }
         expectations.close();
     }
 }

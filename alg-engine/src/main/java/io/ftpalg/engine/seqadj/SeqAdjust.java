@@ -131,4 +131,35 @@ public final class SeqAdjust {
         count[lane] = n + 1;
         return merged;
     }
+    /** Longs {@link #exportLane} writes: {@code count << 32 | base}, then {@code pos << 32 | cum} per boundary. */
+    public static final int EXPORT_LONGS = 1 + HISTORY;
+
+    /** Copies one lane's history into {@code dst[off..off+EXPORT_LONGS)} (persistence, slow path). */
+    public void exportLane(int lane, long[] dst, int off) {
+        dst[off] = ((long) count[lane] << 32) | (base[lane] & 0xFFFF_FFFFL);
+        int h = lane * HISTORY;
+        for (int e = 0; e < HISTORY; e++) {
+            dst[off + 1 + e] = ((long) pos[h + e] << 32) | (cum[h + e] & 0xFFFF_FFFFL);
+        }
+    }
+
+    /**
+     * The inverse of {@link #exportLane}. A count outside [0, {@value #HISTORY}] (a damaged record) leaves the lane
+     * reset and returns false.
+     */
+    public boolean importLane(int lane, long[] src, int off) {
+        int n = (int) (src[off] >> 32);
+        if (n < 0 || n > HISTORY) {
+            reset(lane);
+            return false;
+        }
+        count[lane] = n;
+        base[lane] = (int) src[off];
+        int h = lane * HISTORY;
+        for (int e = 0; e < HISTORY; e++) {
+            pos[h + e] = (int) (src[off + 1 + e] >> 32);
+            cum[h + e] = (int) src[off + 1 + e];
+        }
+        return true;
+    }
 }

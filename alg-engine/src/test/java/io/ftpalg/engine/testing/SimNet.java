@@ -42,7 +42,9 @@ public final class SimNet implements AutoCloseable {
     /** One frame seen at the engine: ingress for inputs, egress for outputs. */
     public record Frame(int port, long timeNanos, byte[] bytes) {}
 
-    public final Engine engine;
+    /** The gateway; {@link #replaceEngine} swaps it (a restart), the hosts and their connections stay. */
+    public Engine engine;
+
     public final List<Frame> inputs = new ArrayList<>();
     public final List<Frame> outputs = new ArrayList<>();
     /** Problems any endpoint noticed; a correct gateway leaves this empty. */
@@ -77,6 +79,14 @@ public final class SimNet implements AutoCloseable {
      * closes the engine; a caller that shares it does not close this network.
      */
     public SimNet(Engine engine) {
+        replaceEngine(engine);
+    }
+
+    /**
+     * Puts another engine in the gateway's place (a restart of the gateway: the old one is not closed here), the
+     * hosts and their TCP connections carrying on as real ones would across the gap.
+     */
+    public void replaceEngine(Engine engine) {
         this.engine = engine;
         engine.setEmitter((f, off, len, port) -> {
             Frame out = new Frame(port, engineClock, Arrays.copyOfRange(f, off, off + len));

@@ -47,6 +47,15 @@ public class EngineFastPathBenchmark extends ChronicleForked {
     @Param({"10000", "1000000"})
     int flows;
 
+    /**
+     * {@code none}: tables in memory only (as before issue 11); {@code dir}: the engine keeps its state in a state
+     * directory (run --state-dir), synced from every sweep (a tenth of the flow and session slots per sweep).
+     */
+    @Param({"none", "dir"})
+    String state;
+
+    private java.nio.file.Path stateDir;
+
     private Engine engine;
     private final PacketSlot slot = new PacketSlot(2048);
     private byte[] frames;
@@ -58,8 +67,16 @@ public class EngineFastPathBenchmark extends ChronicleForked {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         int max = Integer.highestOneBit(flows) * 4; // "flows max" well above N: 65536, 2097152
-        engine = new Engine(ConfigParser.parse(Tcp.CONFIG + "flows max " + max + "\n", "bench"), EventSink.NONE, 2048);
         now = 1_700_000_000_000_000_000L;
+        io.ftpalg.engine.config.Config cfg = ConfigParser.parse(Tcp.CONFIG + "flows max " + max + "\n", "bench");
+        if ("dir".equals(state)) {
+            stateDir = java.nio.file.Files.createTempDirectory("ftp-alg-bench-state");
+            try (io.ftpalg.engine.state.StateDir.Root root = io.ftpalg.engine.state.StateDir.open(stateDir, 1, false)) {
+                engine = new Engine(cfg, EventSink.NONE, 2048, root.worker(0, () -> now / 1_000_000L));
+            }
+        } else {
+            engine = new Engine(cfg, EventSink.NONE, 2048);
+        }
         frames = new byte[flows * STRIDE];
         byte[] payload = new byte[PAYLOAD];
         new SplittableRandom(1).nextBytes(payload);
@@ -105,8 +122,14 @@ public class EngineFastPathBenchmark extends ChronicleForked {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         engine.close();
+        if (stateDir != null) {
+            try (var files = java.nio.file.Files.walk(stateDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** Copy + process + verdict check, {@value #BATCH} packets; returns a fold of the rewritten headers. */

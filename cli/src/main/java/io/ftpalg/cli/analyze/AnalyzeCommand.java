@@ -5,6 +5,7 @@ import io.ftpalg.engine.config.IpPrefix;
 import io.ftpalg.pcap.CaptureFormatException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,6 +44,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print the analysis as JSON instead of text")
     boolean json;
+
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "also write a ladder diagram of every session (one self-contained HTML file with SVG)")
+    Path html;
 
     @Option(
             names = "--inside",
@@ -110,6 +117,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 default -> System.console() != null && System.getenv("NO_COLOR") == null;
             };
             System.out.print(Report.text(a, tty));
+        }
+        if (html != null) {
+            Files.writeString(html, Ladder.html(a), StandardCharsets.UTF_8);
+            if (!json) {
+                System.out.println("ladder diagram: " + html);
+            }
         }
         return a.findings.isEmpty() ? 0 : 1;
     }

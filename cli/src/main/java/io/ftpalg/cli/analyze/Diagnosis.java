@@ -14,11 +14,13 @@ final class Diagnosis {
     private Diagnosis() {}
 
     static List<Finding> run(List<Session> sessions, Options o) {
+        // Two-sided first: it marks the lines a device changed, which the address rules then leave to it.
+        List<Finding> twoSided = TwoSided.compare(sessions);
         List<Finding> out = new ArrayList<>();
         for (Session s : sessions) {
             out.addAll(session(s, sessions, o));
         }
-        out.addAll(TwoSided.compare(sessions));
+        out.addAll(twoSided);
         return out;
     }
 
@@ -60,7 +62,9 @@ final class Diagnosis {
         }
         if (x == Outcome.NONE) {
             FtpLine fin = n.finalTransferReply();
-            return n.transfer != null && (fin == null || fin.code >= 400) || n.reply != null && n.reply.code >= 500;
+            return n.transfer != null && (fin == null || fin.code >= 400)
+                    || n.reply != null && n.reply.code >= 500
+                    || n.abandoned;
         }
         return true;
     }
@@ -90,6 +94,11 @@ final class Diagnosis {
             out.addAll(fin.frames);
         }
         return out;
+    }
+
+    private static String finalReply(Negotiation n) {
+        FtpLine fin = n.finalTransferReply();
+        return fin != null ? "; the server then said \"" + fin.text + "\"" : "";
     }
 
     private static String consequence(Negotiation n) {
@@ -122,7 +131,9 @@ final class Diagnosis {
                 Endpoint t = SessionBuilder.endpoint(a.parsed, c.client.address());
                 boolean refused = n.reply != null && (n.reply.code == 500 || n.reply.code == 501);
                 String ev = null;
-                if (!t.address().equals(c.client.address())) {
+                if (a.otherSide != null) {
+                    ev = null; // changed by the device between the two captured sides: TwoSided judges it
+                } else if (!t.address().equals(c.client.address())) {
                     ev = "\"" + a.text + "\" names " + t.address() + ", but here the client is " + c.client.address()
                             + ": a NAT between the client and this capture point changed the address and not the"
                             + " text.";
@@ -146,7 +157,11 @@ final class Diagnosis {
             if (!n.active && a != null && a.parsed != null && a.code == 227) {
                 Endpoint t = SessionBuilder.endpoint(a.parsed, c.server.address());
                 String ev = null;
-                if (!t.address().equals(c.serverAtServer.address())) {
+                if (a.otherSide != null) {
+                    ev = null; // changed by the device between the two captured sides: TwoSided judges it
+                } else if (!t.address().equals(c.serverAtServer.address()) && !"server".equals(c.capturedNear())) {
+                    // At the server (TTLs say so), a 227 naming another address is the server advertising its
+                    // public one (vsftpd pasv_address), not a fault; at the client it is the server's own one.
                     ev = "\"" + a.text + "\" names " + t.address() + ", but here the server is "
                             + c.serverAtServer.address()
                             + ": the server's own (inside) address, which no device rewrote.";
@@ -163,6 +178,10 @@ final class Diagnosis {
                     explained = true;
                 }
             }
+            if (!explained && loadBalancer(s, n, out)) {
+                anyDataFailure |= failed(n);
+                continue;
+            }
             if (explained) {
                 addressFault = true;
                 anyDataFailure |= failed(n);
@@ -171,8 +190,8 @@ final class Diagnosis {
             Outcome x = outcome(n);
             TcpConn d = n.data.isEmpty() ? null : n.data.get(n.data.size() - 1);
             String who = n.active
-                    ? "the server's connection back to the client (active mode, " + n.kind() + ")"
-                    : "the client's connection to the server (passive mode, " + n.kind() + ")";
+                    ? "The server's connection back to the client (active mode, " + n.kind() + ")"
+                    : "The client's connection to the server (passive mode, " + n.kind() + ")";
             switch (x) {
                 case UNANSWERED ->
                     out.add(new Finding(
@@ -180,8 +199,8 @@ final class Diagnosis {
                             s,
                             who + ", " + d.client + " -> " + d.server + ", sent " + d.syns.size() + " SYN and got no"
                                     + " answer in this capture: dropped between here and " + d.server.address()
-                                    + " (a firewall on the " + (n.active ? "client" : "server") + "'s side)."
-                                    + consequence(n).replaceFirst("^ The data connection .*? \\(\\d+ SYN\\)", ""),
+                                    + " (a firewall on the " + (n.active ? "client" : "server") + "'s side)"
+                                    + finalReply(n) + ".",
                             concat(frames(a, n.transfer), dataFrames(n))));
                 case REFUSED ->
                     out.add(new Finding(
@@ -196,9 +215,7 @@ final class Diagnosis {
                             Mode.DATA_CONNECTION_RESET,
                             s,
                             who + ", " + d.client + " -> " + d.server + ", was reset during the transfer (frame "
-                                    + d.firstRst.number + ")."
-                                    + consequence(n)
-                                            .replaceFirst("^ The data connection was reset during the transfer", ""),
+                                    + d.firstRst.number + ")" + finalReply(n) + ".",
                             concat(frames(a), dataFrames(n))));
                 case ICMP -> {
                     Frame e = d.icmpErrors.get(0);
@@ -211,16 +228,21 @@ final class Diagnosis {
                             concat(frames(a), dataFrames(n))));
                 }
                 case NONE -> {
-                    if (failed(n) && n.transfer != null) {
+                    if (n.abandoned) {
+                        out.add(new Finding(
+                                Mode.DATA_CONNECTION_NEVER_SEEN,
+                                s,
+                                "After \"" + n.announcement.text + "\", no data connection to " + n.target
+                                        + " appears in the capture, and the session went no further ("
+                                        + c.ending() + ").",
+                                concat(frames(n.command, n.announcement), List.of(c.last()))));
+                    } else if (failed(n) && n.transfer != null) {
                         out.add(new Finding(
                                 Mode.DATA_CONNECTION_NEVER_SEEN,
                                 s,
                                 "After \"" + n.command.text + "\" and \"" + n.transfer.text + "\", no data connection"
                                         + (n.target != null ? " to " + n.target : "") + " appears in the capture"
-                                        + consequence(n)
-                                                .replaceFirst("^ No data connection for it appears in the capture", "")
-                                                .replaceFirst("\\.$", "")
-                                        + ".",
+                                        + finalReply(n) + ".",
                                 concat(frames(a, n.transfer), dataFrames(n))));
                     }
                 }
@@ -235,9 +257,12 @@ final class Diagnosis {
                     out.add(new Finding(
                             Mode.DATA_SOURCE_PORT_REFUSED,
                             s,
-                            "The server's active-mode data connection came from port " + sp + ", not 20 or "
-                                    + (c.server.port() - 1) + " (control port " + c.server.port() + " - 1), and was"
-                                    + " refused: a client-side firewall that insists on port 20 / N-1 would do this.",
+                            "The server's active-mode data connection came from port " + sp + ", not 20"
+                                    + (c.server.port() == 21
+                                            ? ""
+                                            : " or " + (c.server.port() - 1) + " (control port - 1)")
+                                    + ", and was refused: a client-side firewall that insists on port 20 / N-1 would do"
+                                    + " this.",
                             dataFrames(n)));
                 }
             }
@@ -321,7 +346,6 @@ final class Diagnosis {
                         concat(l.frames, l.retransmissions)));
             }
         }
-        loadBalancer(s, out);
         return out;
     }
 
@@ -330,24 +354,25 @@ final class Diagnosis {
      * is neither the control connection's server nor, for passive mode, the address the 227 named: a load
      * balancer sent it to another backend. Seen on the backends' side of the load balancer.
      */
-    private static void loadBalancer(Session s, List<Finding> out) {
+    private static boolean loadBalancer(Session s, Negotiation n, List<Finding> out) {
         TcpConn c = s.control;
-        for (Negotiation n : s.negotiations) {
-            for (TcpConn d : n.data) {
-                Endpoint backend = n.active ? d.client : d.server;
-                boolean announced =
-                        !n.active && n.target != null && backend.address().equals(n.target.address());
-                if (!c.serverIs(backend.address()) && !announced) {
-                    out.add(new Finding(
-                            Mode.LOAD_BALANCER_BACKEND_MISMATCH,
-                            s,
-                            "The control connection is served by " + c.server.address() + ", but its data connection "
-                                    + d.client + " -> " + d.server + " (" + n.kind() + ") "
-                                    + (n.active ? "came from " : "went to ") + backend.address() + ": another backend.",
-                            concat(frames(n.announcement), d.syns.isEmpty() ? List.of(d.first()) : d.syns)));
-                }
+        for (TcpConn d : n.data) {
+            Endpoint backend = n.active ? d.client : d.server;
+            boolean announced =
+                    !n.active && n.target != null && backend.address().equals(n.target.address());
+            if (!c.serverIs(backend.address()) && !announced) {
+                out.add(new Finding(
+                        Mode.LOAD_BALANCER_BACKEND_MISMATCH,
+                        s,
+                        "The control connection is served by " + c.server.address() + ", but its data connection "
+                                + d.client + " -> " + d.server + " (" + n.kind() + ") "
+                                + (n.active ? "came from " : "went to ") + backend.address() + ": another backend."
+                                + consequence(n),
+                        concat(frames(n.announcement), dataFrames(n))));
+                return true;
             }
         }
+        return false;
     }
 
     /**

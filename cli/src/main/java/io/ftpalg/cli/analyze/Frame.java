@@ -17,6 +17,8 @@ final class Frame {
     final IpAddress dst;
     /** 6 TCP, 1 ICMP, 58 ICMPv6. */
     final int proto;
+    /** IPv4 TTL or IPv6 hop limit: 64, 128 or 255 when the sender is on this link (no router decremented it). */
+    final int ttl;
 
     final int srcPort;
     final int dstPort;
@@ -40,6 +42,7 @@ final class Frame {
             IpAddress src,
             IpAddress dst,
             int proto,
+            int ttl,
             int srcPort,
             int dstPort,
             int flags,
@@ -55,6 +58,7 @@ final class Frame {
         this.src = src;
         this.dst = dst;
         this.proto = proto;
+        this.ttl = ttl;
         this.srcPort = srcPort;
         this.dstPort = dstPort;
         this.flags = flags;

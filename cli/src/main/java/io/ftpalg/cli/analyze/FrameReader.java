@@ -45,7 +45,9 @@ final class FrameReader {
         try (CaptureReader reader = CaptureReader.open(file)) {
             while (reader.next(r)) {
                 number++;
-                String iface = reader.interfaceCount() > 1 ? ifaceName(reader, r.interfaceId) : "0";
+                // The pcapng interface name (or id); "0" for classic pcap. Interfaces may be declared after the first
+                // packet, so the name is used even when only one is known yet.
+                String iface = reader.isPcapng() ? ifaceName(reader, r.interfaceId) : "0";
                 if (r.capturedLength < r.originalLength) {
                     skipped.truncated++;
                 }
@@ -145,6 +147,7 @@ final class FrameReader {
                     src,
                     dst,
                     6,
+                    s.ttl,
                     s.srcPort,
                     s.dstPort,
                     s.tcpFlags,
@@ -165,7 +168,22 @@ final class FrameReader {
                 return null;
             }
             return new Frame(
-                    number, time, iface, src, dst, v6 ? 58 : 1, 0, 0, 0, 0, 0, new byte[0], s.icmpType, s.icmpCode, q);
+                    number,
+                    time,
+                    iface,
+                    src,
+                    dst,
+                    v6 ? 58 : 1,
+                    s.ttl,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    new byte[0],
+                    s.icmpType,
+                    s.icmpCode,
+                    q);
         }
         return null;
     }

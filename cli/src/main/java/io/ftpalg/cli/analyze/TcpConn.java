@@ -79,6 +79,32 @@ final class TcpConn {
         return other.iface.equals(iface) || ("+" + other.iface + "+").contains("+" + iface + "+");
     }
 
+    /**
+     * Where the capture was taken, from the TTL / hop limit of each side's first frame: a sender's own frames
+     * carry its initial value (64, 128 or 255), a router on the way decrements it. "server" when the server's
+     * frames are undecremented and the client's are not; "client" the other way round; null when both or
+     * neither (same link, or no frames from one side).
+     */
+    String capturedNear() {
+        Boolean c = null;
+        Boolean s = null;
+        for (Frame f : frames) {
+            if (c == null && fromClient(f)) {
+                c = initialTtl(f.ttl);
+            } else if (s == null && !fromClient(f)) {
+                s = initialTtl(f.ttl);
+            }
+        }
+        if (c == null || s == null || c.equals(s)) {
+            return null;
+        }
+        return c ? "client" : "server";
+    }
+
+    private static boolean initialTtl(int t) {
+        return t == 64 || t == 128 || t == 255;
+    }
+
     /** True when this connection was put together from two halves seen on two interfaces. */
     boolean merged() {
         return !clientAtServer.equals(client) || !serverAtServer.equals(server) || clientKeys.size() > 1;

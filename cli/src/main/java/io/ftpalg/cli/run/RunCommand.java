@@ -11,7 +11,11 @@ import io.ftpalg.engine.config.MacAddress;
 import io.ftpalg.engine.config.Mode;
 import io.ftpalg.engine.config.PortConfig;
 import io.ftpalg.engine.pipeline.Dataplane;
+import io.ftpalg.engine.pipeline.Engine;
 import io.ftpalg.engine.pipeline.PacketPort;
+import io.ftpalg.engine.report.EventSink;
+import io.ftpalg.engine.state.StateDir;
+import io.ftpalg.engine.state.StateException;
 import io.ftpalg.engine.stats.Counter;
 import io.ftpalg.engine.stats.Counters;
 import java.nio.file.Path;
@@ -84,6 +88,24 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "write the counters to FILE every second ('label value' lines, replaced atomically)")
     Path statsFile;
+
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "where flows, FTP sessions and expectations are kept across a restart, crash or kill"
+                    + " (default " + DEFAULT_STATE_DIR + "; see README 'State across restarts')")
+    Path stateDir = Path.of(DEFAULT_STATE_DIR);
+
+    static final String DEFAULT_STATE_DIR = "/var/lib/ftp-alg";
+
+    @Option(names = "--no-state", description = "keep nothing across restarts (no state directory)")
+    boolean noState;
+
+    @Option(
+            names = "--state-reset",
+            description = "when a state file is of another format version, was written for other table sizes or"
+                    + " worker count, or is damaged: start with it empty (default: refuse to start and say why)")
+    boolean stateReset;
 
     @Override
     public Integer call() {
@@ -167,19 +189,33 @@ public final class RunCommand implements Callable<Integer> {
         System.out.flush();
 
         Operations operations = new Operations(ops, quiet, System.out);
-        Dataplane dp = new Dataplane(
-                cfg,
-                operations::sink,
-                inside,
-                outside,
-                cfg.pipeline().workers(),
-                cfg.pipeline().ringSize(),
-                cfg.pipeline().waitStrategy(),
-                () -> System.currentTimeMillis() * 1_000_000L);
+        StateDir.Root state;
+        Dataplane dp;
+        try {
+            state = noState ? null : StateDir.open(stateDir, cfg.pipeline().workers(), stateReset);
+            dp = newDataplane(cfg, operations::sink, inside, outside, state);
+        } catch (StateException e) {
+            operations.close();
+            inside.close();
+            outside.close();
+            return refuse(e.getMessage());
+        }
+        if (state != null) {
+            for (int w = 0; w < dp.workers(); w++) {
+                System.out.println("  state " + state.dir() + " worker " + w + ": "
+                        + dp.engine(w).state().report + "; up "
+                        + java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getUptime() + " ms after JVM start");
+            }
+            System.out.flush();
+        }
         String opsRefusal = operations.start(dp, inside, outside);
         if (opsRefusal != null) {
             operations.close();
             dp.close();
+            if (state != null) {
+                state.close();
+            }
             inside.close();
             outside.close();
             return refuse(opsRefusal);
@@ -190,6 +226,9 @@ public final class RunCommand implements Callable<Integer> {
             if (stoppedOnce.compareAndSet(false, true)) {
                 dp.close();
                 operations.close();
+                if (state != null) {
+                    state.close();
+                }
                 printCounters(dp, inside, outside);
                 inside.close();
                 outside.close();
@@ -213,6 +252,30 @@ public final class RunCommand implements Callable<Integer> {
         }
         stopAll.run();
         return 0;
+    }
+
+    /**
+     * The dataplane, its engines restored from the state directory (null: nothing persisted). Throws {@link
+     * StateException} when a worker's files cannot be used (the engines opened so far are closed).
+     */
+    private static Dataplane newDataplane(
+            Config cfg,
+            java.util.function.IntFunction<EventSink> events,
+            PacketPort inside,
+            PacketPort outside,
+            StateDir.Root state) {
+        java.util.function.IntFunction<Engine> engines = state == null
+                ? w -> new Engine(cfg, events.apply(w), Dataplane.SLOT_CAPACITY)
+                : w -> new Engine(
+                        cfg, events.apply(w), Dataplane.SLOT_CAPACITY, state.worker(w, System::currentTimeMillis));
+        return new Dataplane(
+                inside,
+                outside,
+                cfg.pipeline().workers(),
+                cfg.pipeline().ringSize(),
+                cfg.pipeline().waitStrategy(),
+                () -> System.currentTimeMillis() * 1_000_000L,
+                engines);
     }
 
     private void writeStatsForever(Dataplane dp) {

@@ -70,6 +70,12 @@ class DialogueTest {
         assertTrue(text.contains("Client: PORT 192,0,2,10,195,80"), text);
         assertTrue(text.contains("198.51.100.20:20 -> 192.0.2.10:50000"), text);
         assertTrue(text.contains("No failure mode found."), text);
+        assertFalse(text.contains("\u001b["), "no colour unless asked");
+        String coloured = Report.text(a, true);
+        assertTrue(coloured.contains("\u001b[36mClient:\u001b[0m PORT 192,0,2,10,195,80"), coloured);
+        AnalyzeTestSupport.Run r = AnalyzeTestSupport.cli("analyze", "--color", "always", p.toString());
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("\u001b[35mServer:\u001b[0m 220"), r.out());
     }
 
     /** IPv6 with EPSV, raw-IP link type, FTP on port 2121 recognised by its dialogue alone. */

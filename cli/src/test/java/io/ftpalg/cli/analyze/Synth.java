@@ -88,6 +88,10 @@ final class Synth implements AutoCloseable {
         final int sport;
         long cseq;
         long sseq;
+        /** TTL of each side's frames: 64 = sent on this link; lower = came through routers. */
+        int cttl = 64;
+
+        int sttl = 64;
 
         Tcp(String iface, String client, int cport, String server, int sport, long cisn, long sisn) {
             this.iface = iface;
@@ -106,11 +110,17 @@ final class Synth implements AutoCloseable {
         }
 
         PacketBuilder c2s() {
-            return ip(PacketBuilder.ethernet(), client, server);
+            return ip(PacketBuilder.ethernet(), client, server).ttl(cttl);
         }
 
         PacketBuilder s2c() {
-            return ip(PacketBuilder.ethernet(), server, client);
+            return ip(PacketBuilder.ethernet(), server, client).ttl(sttl);
+        }
+
+        /** TTLs as a capture at the server sees them: the client's frames came through {@code hops} routers. */
+        Tcp atServer(int hops) {
+            cttl = 64 - hops;
+            return this;
         }
 
         Tcp syn() throws IOException {
@@ -239,6 +249,12 @@ final class Synth implements AutoCloseable {
                             .build());
             sseq++;
             write(iface, c2s().tcp(cport, sport, cseq, sseq, TcpHeader.ACK).build());
+            return this;
+        }
+
+        /** Moves the capture's clock (a pause on this connection). */
+        Tcp after(double seconds) {
+            Synth.this.after(seconds);
             return this;
         }
 
