@@ -369,6 +369,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                     if (v == Counter.FTP_LINES_HELD) {
                         return HELD;
                     }
+                    if (v == Counter.FTP_LINE_LIMIT_RESET) {
+                        // A line or reply past ftp max-*-line: a RST back to its sender (as if from the receiver),
+                        // and the segment itself goes on as a RST to its receiver, without the line.
+                        resets.resetSender(s);
+                        ftp.resetTowardsReceiver(s, session, dir);
+                        flows.state(flow, FlowState.withTcp(word, FlowState.TCP_CLOSE));
+                        flows.deadline(flow, now + tcp.timeoutMs(flows.state(flow)));
+                        return finish(s, flow, dir);
+                    }
                     return drop(v);
                 }
                 if (keepalive.enabled()) {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Runs the gateway live on the two interfaces of the config (needs CAP_NET_RAW).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:refused to start (the reason is printed)"})
+        exitCodeList = {"0:stopped by SIGINT or SIGTERM (a clean stop)", "2:refused to start (the reason is printed)"})
 public final class RunCommand implements Callable<Integer> {
     @Option(
             names = {"-c", "--config"},
@@ -227,7 +227,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             System.out.flush();
         }
-        String opsRefusal = operations.start(dp);
+        String opsRefusal = operations.start(dp, inside, outside);
         if (opsRefusal != null) {
             operations.close();
             dp.close();
@@ -241,21 +241,25 @@ public final class RunCommand implements Callable<Integer> {
         Config localized = cfg;
         Reloader reloader = new Reloader(config, dp, localized, c -> withInterfaceMacs(c, info), System.out);
         installReload(reloader, operations);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    dp.close();
-                    operations.close();
-                    if (state != null) {
-                        state.close();
-                    }
-                    printCounters(dp, inside, outside);
-                    inside.close();
-                    outside.close();
-                    stopped.countDown();
-                },
-                "ftp-alg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stoppedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stopAll = () -> {
+            if (stoppedOnce.compareAndSet(false, true)) {
+                dp.close();
+                operations.close();
+                if (state != null) {
+                    state.close();
+                }
+                printCounters(dp, inside, outside);
+                inside.close();
+                outside.close();
+            }
+        };
+        // SIGINT and SIGTERM are the normal way to stop: handled here (not by the JVM's default, which would exit
+        // with 130/143), so that the gateway stops cleanly and exits 0 as documented. The shutdown hook covers any
+        // other way out of the JVM.
+        SignalStop.install(stopRequested::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "ftp-alg-shutdown"));
         dp.start();
         if (statsFile != null) {
             Thread stats = new Thread(() -> writeStatsForever(dp), "ftp-alg-stats");
@@ -263,10 +267,11 @@ public final class RunCommand implements Callable<Integer> {
             stats.start();
         }
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopAll.run();
         return 0;
     }
 
