@@ -358,6 +358,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                     if (v == Counter.FTP_LINES_HELD) {
                         return HELD;
                     }
+                    if (v == Counter.FTP_LINE_LIMIT_RESET) {
+                        // A line or reply past ftp max-*-line: a RST back to its sender (as if from the receiver),
+                        // and the segment itself goes on as a RST to its receiver, without the line.
+                        resets.resetSender(s);
+                        ftp.resetTowardsReceiver(s, session, dir);
+                        flows.state(flow, FlowState.withTcp(word, FlowState.TCP_CLOSE));
+                        flows.deadline(flow, now + tcp.timeoutMs(flows.state(flow)));
+                        return finish(s, flow, dir);
+                    }
                     return drop(v);
                 }
                 if (keepalive.enabled()) {
@@ -388,7 +397,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (router) {
             HeaderRewriter.decrementTtl(s);
         }
-        if (s.l4Dirty) {
+        if (s.csumPartial | s.gsoType != 0) {
+            Checksum.finishOffloaded(s); // a partial checksum or a super-frame (PACKET_VNET_HDR)
+        } else if (s.l4Dirty) {
             Checksum.computeL4(s);
             s.l4Dirty = false;
         }
@@ -813,6 +824,20 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (now - lastSweepMs >= SWEEP_INTERVAL_MS) {
             sweep(now);
         }
+    }
+
+    /**
+     * When this engine next needs {@link #tick} if no packet comes (clock of the slots, ns): never ({@code
+     * Long.MAX_VALUE}) while it holds no flow and no expectation (nothing can expire, no keepalive can be due), else
+     * its next sweep. The idle pipeline sleeps until then instead of ticking on a fixed period. Read by the worker
+     * that owns the engine.
+     */
+    public long nextTickNanos() {
+        if (flows.size() == 0 && expectations.size() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long next = lastSweepMs + SWEEP_INTERVAL_MS;
+        return next <= 0 ? 0 : next * 1_000_000L; // never swept yet: due now
     }
 
     /** Runs expiry over the whole tables (end of a replay). */

@@ -28,15 +28,17 @@ import picocli.CommandLine.Option;
 /**
  * {@code ftp-alg run --config FILE}: takes over the two interfaces named in the config and runs the gateway until
  * SIGINT/SIGTERM, then prints its counters. Refuses to start, with one line saying why, when an interface is
- * missing or down, the process may not open raw sockets, or an interface has offloads on that would hand it
- * frames larger than the wire (GRO/GSO/TSO) with partial checksums.
+ * missing or down, or the process may not open raw sockets. Interface offloads (GRO/GSO/TSO, checksum offload)
+ * may stay on: with {@code --offloads on} (the default) the AF_PACKET sockets use PACKET_VNET_HDR and take
+ * super-frames and partial checksums as they are ({@link AfPacketPort}); {@code --offloads refuse} is the old
+ * behaviour, refusing to start while any of them is on.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         description = "Runs the gateway live on the two interfaces of the config (needs CAP_NET_RAW).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:refused to start (the reason is printed)"})
+        exitCodeList = {"0:stopped by SIGINT or SIGTERM (a clean stop)", "2:refused to start (the reason is printed)"})
 public final class RunCommand implements Callable<Integer> {
     @Option(
             names = {"-c", "--config"},
@@ -75,6 +77,15 @@ public final class RunCommand implements Callable<Integer> {
     int rxHoldoffUs = DEFAULT_HOLDOFF_US;
 
     static final int DEFAULT_HOLDOFF_US = 50;
+
+    @Option(
+            names = "--offloads",
+            paramLabel = "on|refuse",
+            description =
+                    "interface offloads (GRO/GSO/TSO, tx checksumming): on (default: PACKET_VNET_HDR, super-frames"
+                            + " forwarded whole and segmented by the kernel, partial checksums finished by it) or refuse"
+                            + " (refuse to start while any is on; then every frame is a wire frame). --io pcap always refuses")
+    String offloads = "on";
 
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
@@ -134,6 +145,12 @@ public final class RunCommand implements Callable<Integer> {
             if (!"afpacket".equals(io) && !"pcap".equals(io)) {
                 return refuse("--io must be afpacket or pcap, not " + io);
             }
+            if (!"on".equals(offloads) && !"refuse".equals(offloads)) {
+                return refuse("--offloads must be on or refuse, not " + offloads);
+            }
+            if (vnet()) {
+                continue; // PACKET_VNET_HDR: any offload setting is fine
+            }
             try {
                 Offloads off = Offloads.check(pc[p].interfaceName());
                 if (!off.safeForRawSockets()) {
@@ -174,7 +191,8 @@ public final class RunCommand implements Callable<Integer> {
                         + (rxVersion == PacketRxRing.Version.V2
                                 ? "TPACKET_V2"
                                 : "TPACKET_V3, block timeout " + rxBlockTimeoutMs + " ms")
-                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2)"
+                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2, "
+                        + (vnet() ? "offloads on: PACKET_VNET_HDR" : "offloads refused") + ")"
                 : io + " I/O";
         System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + ioDesc + ", "
                 + cfg.pipeline().workers() + " worker(s), ring "
@@ -209,7 +227,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             System.out.flush();
         }
-        String opsRefusal = operations.start(dp);
+        String opsRefusal = operations.start(dp, inside, outside);
         if (opsRefusal != null) {
             operations.close();
             dp.close();
@@ -220,21 +238,25 @@ public final class RunCommand implements Callable<Integer> {
             outside.close();
             return refuse(opsRefusal);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    dp.close();
-                    operations.close();
-                    if (state != null) {
-                        state.close();
-                    }
-                    printCounters(dp, inside, outside);
-                    inside.close();
-                    outside.close();
-                    stopped.countDown();
-                },
-                "ftp-alg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stoppedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stopAll = () -> {
+            if (stoppedOnce.compareAndSet(false, true)) {
+                dp.close();
+                operations.close();
+                if (state != null) {
+                    state.close();
+                }
+                printCounters(dp, inside, outside);
+                inside.close();
+                outside.close();
+            }
+        };
+        // SIGINT and SIGTERM are the normal way to stop: handled here (not by the JVM's default, which would exit
+        // with 130/143), so that the gateway stops cleanly and exits 0 as documented. The shutdown hook covers any
+        // other way out of the JVM.
+        SignalStop.install(stopRequested::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "ftp-alg-shutdown"));
         dp.start();
         if (statsFile != null) {
             Thread stats = new Thread(() -> writeStatsForever(dp), "ftp-alg-stats");
@@ -242,10 +264,11 @@ public final class RunCommand implements Callable<Integer> {
             stats.start();
         }
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopAll.run();
         return 0;
     }
 
@@ -302,7 +325,12 @@ public final class RunCommand implements Callable<Integer> {
     private PacketPort open(String ifname, PacketRxRing.Version rxVersion) throws Exception {
         return "pcap".equals(io)
                 ? new PcapPort(ifname)
-                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs);
+                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs, vnet());
+    }
+
+    /** PACKET_VNET_HDR on the AF_PACKET ports: {@code --offloads on} with {@code --io afpacket}. */
+    private boolean vnet() {
+        return "on".equals(offloads) && "afpacket".equals(io);
     }
 
     /** Router mode needs each port's MAC: the interface's own, unless the config names one. */
@@ -345,6 +373,12 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("  %-36s %d%n", "pipeline-transmitted", dp.transmitted());
         System.out.printf("  %-36s %d%n", "drop-pipeline-ring-full", dp.ringFullDrops());
         System.out.printf("  %-36s %d%n", "drop-pipeline-oversize", dp.oversizeDrops());
+        io.ftpalg.engine.pipeline.OffloadTransmit o = dp.offloadTransmit();
+        System.out.printf("  %-36s %d%n", "offload-super-frames-whole", o.superFramesWhole());
+        System.out.printf(
+                "  %-36s %d (%d segments)%n", "offload-super-frames-cut", o.superFramesCut(), o.segmentsCut());
+        System.out.printf("  %-36s %d%n", "offload-gso-resized", o.gsoResized());
+        System.out.printf("  %-36s %d%n", "drop-offload-unsupported", o.unsupported());
         System.out.printf("  %-36s %d%n", "drop-port-" + inside.name(), inside.drops());
         System.out.printf("  %-36s %d%n", "drop-port-" + outside.name(), outside.drops());
         for (PacketPort p : new PacketPort[] {inside, outside}) {
