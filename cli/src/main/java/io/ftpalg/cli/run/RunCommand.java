@@ -238,6 +238,9 @@ public final class RunCommand implements Callable<Integer> {
             outside.close();
             return refuse(opsRefusal);
         }
+        Config localized = cfg;
+        Reloader reloader = new Reloader(config, dp, localized, c -> withInterfaceMacs(c, info), System.out);
+        installReload(reloader, operations);
         CountDownLatch stopRequested = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stoppedOnce = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stopAll = () -> {
@@ -294,6 +297,32 @@ public final class RunCommand implements Callable<Integer> {
                 cfg.pipeline().waitStrategy(),
                 () -> System.currentTimeMillis() * 1_000_000L,
                 engines);
+    }
+
+    /**
+     * SIGHUP reloads the config file (the JVM's default for SIGHUP is to stop, as it was before), and so does
+     * {@code {"cmd":"reload"}} on the control socket ({@code ftp-alg reload}).
+     */
+    private static void installReload(Reloader reloader, Operations operations) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(reloader::reload, "ftp-alg-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            System.out.println("  SIGHUP not available here: " + e.getMessage());
+        }
+        io.ftpalg.cli.control.ControlServer control = operations.control();
+        if (control != null) {
+            control.register("reload", (request, reply) -> {
+                Reloader.Result r = reloader.reload();
+                if (!r.applied()) {
+                    throw new io.ftpalg.cli.control.ControlServer.ControlException(r.message());
+                }
+                reply.end().put("applied", true).put("dropped", r.dropped()).put("message", r.message());
+            });
+        }
     }
 
     private void writeStatsForever(Dataplane dp) {
