@@ -5,7 +5,7 @@ import io.ftpalg.engine.flow.FlowTable;
 /**
  * One chunk of a worker's flow table, copied on the worker at a safe point ({@link WorkerCommand}): up to
  * {@code maxFlows} live flows, scanning at most {@code 4 * maxFlows} records from the cursor, into a pre-sized
- * {@code long[]}. A listing of a million flows is some hundreds of such chunks, each a few tens of microseconds on
+ * {@code long[]}. A listing of a million flows is some hundreds of such chunks, each well under a millisecond on
  * the worker; between chunks the worker forwards. Like a netlink conntrack dump, the whole listing is not one
  * atomic picture: a flow created or removed while it runs may or may not be in it; each record is exact.
  *

@@ -36,17 +36,20 @@ public abstract class WorkerCommand {
     private volatile boolean done;
     private volatile Thread waiter;
     private volatile RuntimeException failure;
+    private long runNanos;
 
     /** Runs on the worker's thread with the worker's engine. Bounded, non-blocking (see the class comment). */
     protected abstract void execute(Engine engine);
 
     /** Called by the worker (or directly by a test, on the engine's own thread). */
     public final void runOn(Engine engine) {
+        long t0 = System.nanoTime();
         try {
             execute(engine);
         } catch (RuntimeException e) {
             failure = e;
         }
+        runNanos = System.nanoTime() - t0;
         done = true;
         Thread w = waiter;
         if (w != null) {
@@ -62,6 +65,11 @@ public abstract class WorkerCommand {
 
     public final boolean isDone() {
         return done;
+    }
+
+    /** How long the last run held the worker away from its packets (valid after {@link #await}). */
+    public final long runNanos() {
+        return runNanos;
     }
 
     /** What {@link #execute} threw, or null. */

@@ -62,7 +62,9 @@ final class Diagnosis {
         }
         if (x == Outcome.NONE) {
             FtpLine fin = n.finalTransferReply();
-            return n.transfer != null && (fin == null || fin.code >= 400) || n.reply != null && n.reply.code >= 500;
+            return n.transfer != null && (fin == null || fin.code >= 400)
+                    || n.reply != null && n.reply.code >= 500
+                    || n.abandoned;
         }
         return true;
     }
@@ -226,7 +228,15 @@ final class Diagnosis {
                             concat(frames(a), dataFrames(n))));
                 }
                 case NONE -> {
-                    if (failed(n) && n.transfer != null) {
+                    if (n.abandoned) {
+                        out.add(new Finding(
+                                Mode.DATA_CONNECTION_NEVER_SEEN,
+                                s,
+                                "After \"" + n.announcement.text + "\", no data connection to " + n.target
+                                        + " appears in the capture, and the session went no further ("
+                                        + c.ending() + ").",
+                                concat(frames(n.command, n.announcement), List.of(c.last()))));
+                    } else if (failed(n) && n.transfer != null) {
                         out.add(new Finding(
                                 Mode.DATA_CONNECTION_NEVER_SEEN,
                                 s,

@@ -24,6 +24,12 @@ final class Negotiation {
     final List<FtpLine> transferReplies = new ArrayList<>();
     /** Data connections matched to it: exactly to the target, or to its port from the control peer. */
     final List<TcpConn> data = new ArrayList<>();
+    /**
+     * No transfer command and no data connection followed, and the control connection then ended or went on for
+     * 10 s or more: the client waited for a data connection that never came (curl connects before it sends
+     * LIST), or gave up.
+     */
+    boolean abandoned;
     /** True when the data connection went to the target's port but another address than the text named. */
     boolean addressDiffers;
 

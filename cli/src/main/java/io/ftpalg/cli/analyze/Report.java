@@ -108,7 +108,7 @@ final class Report {
 
     private static Map<String, Object> negotiation(Analysis a, Negotiation n) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", n.active ? "active" : "passive");
+        m.put("kind", n.active ? "active" : "passive");
         m.put("command", n.command.text);
         m.put("commandFrame", n.command.last().number);
         if (n.announcement != null && n.announcement != n.command) {

@@ -43,6 +43,12 @@ final class SessionBuilder {
                 if (n.data.isEmpty()) {
                     match(cs, s, n, from, until, used, false);
                 }
+                if (n.data.isEmpty() && n.target != null && n.transfer == null && i + 1 == s.negotiations.size()) {
+                    TcpConn c = s.control;
+                    Frame end = c.firstRst != null ? c.firstRst : c.clientFin != null ? c.clientFin : c.serverFin;
+                    n.abandoned = end != null && end.timeNanos >= from
+                            || c.last().timeNanos - from >= Options.DEFAULT_IDLE_NANOS;
+                }
             }
         }
         return out;

@@ -33,12 +33,12 @@ import java.io.IOException;
  *                                       {"heartbeat":true,"lost":N} line after each quiet second
  * </pre>
  *
- * Filters: {@link FlowFilter}. A flow listing takes {@value #CHUNK} flows per worker command, each a few tens of
- * microseconds on the worker, and writes them to the client before asking for the next chunk, so a slow client
+ * Filters: {@link FlowFilter}. A flow listing takes {@value #CHUNK} flows per worker command, each well under a millisecond
+ * on the worker (BENCHMARKS.md), and writes them to the client before asking for the next chunk, so a slow client
  * slows only itself.
  */
 public final class Conntrack {
-    static final int CHUNK = 2048;
+    static final int CHUNK = 1024;
     static final long ANSWER_MS = 5_000;
 
     private final Dataplane dp;
@@ -227,16 +227,18 @@ public final class Conntrack {
             ObjectNode hello = ControlServer.JSON.createObjectNode();
             hello.put("subscribed", true);
             reply.line(hello);
+            reply.flush();
             while (true) {
                 ObjectNode e = s.poll(1000);
                 if (e == null) {
                     ObjectNode hb = ControlServer.JSON.createObjectNode();
                     hb.put("heartbeat", true);
                     hb.put("lost", s.lost());
-                    reply.line(hb); // throws once the client has gone: the subscription closes
+                    reply.line(hb);
                 } else {
                     reply.line(e);
                 }
+                reply.flush(); // throws once the client has gone: the subscription closes
             }
         }
     }

@@ -178,7 +178,13 @@ public final class ConntrackCommand implements Callable<Integer> {
                     summary(what, n);
                     return 0;
                 }
-                if (n.has("heartbeat") || n.has("subscribed")) {
+                if (n.has("subscribed")) {
+                    // On stderr, so that a script can start its traffic once the stream is live.
+                    err.println("ftp-alg conntrack: listening for events (Ctrl-C stops)");
+                    err.flush();
+                    continue;
+                }
+                if (n.has("heartbeat")) {
                     continue;
                 }
                 if (expectEventsOnly

@@ -79,11 +79,17 @@ public final class ControlServer implements AutoCloseable {
             end.put("end", true);
         }
 
-        /** Writes one answer line now (flushes). */
+        /**
+         * Writes one answer line into the connection's buffer (64 KiB; sent when full, on {@link #flush} and after
+         * the final line).
+         */
         public void line(JsonNode node) throws IOException {
-            byte[] b = JSON.writeValueAsBytes(node);
-            out.write(b);
+            out.write(JSON.writeValueAsBytes(node));
             out.write('\n');
+        }
+
+        /** Sends what is buffered (a streaming handler calls it after each event). */
+        public void flush() throws IOException {
             out.flush();
         }
 
@@ -166,7 +172,7 @@ public final class ControlServer implements AutoCloseable {
         try (c;
                 BufferedReader in =
                         new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
-                OutputStream out = Channels.newOutputStream(c)) {
+                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(c), 1 << 16)) {
             String line;
             while ((line = readLine(in)) != null) {
                 if (line.isBlank()) {
@@ -188,10 +194,12 @@ public final class ControlServer implements AutoCloseable {
                     }
                     h.handle(request, reply);
                     reply.line(reply.end());
+                    reply.flush();
                 } catch (ControlException | IllegalArgumentException e) {
                     ObjectNode err = JSON.createObjectNode();
                     err.put("error", e.getMessage());
                     reply.line(err);
+                    reply.flush();
                 }
             }
         } catch (IOException e) {

@@ -3,7 +3,9 @@ package io.ftpalg.cli.run;
 import io.ftpalg.cli.control.Conntrack;
 import io.ftpalg.cli.control.ControlServer;
 import io.ftpalg.cli.events.EventHub;
+import io.ftpalg.cli.metrics.Metrics;
 import io.ftpalg.engine.pipeline.Dataplane;
+import io.ftpalg.engine.pipeline.PacketPort;
 import io.ftpalg.engine.report.EventSink;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +18,7 @@ import java.io.PrintStream;
  * <pre>
  *   Operations ops = new Operations(options, quiet, System.out);
  *   Dataplane dp = new Dataplane(cfg, ops::sink, ...);
- *   ops.start(dp);   // before dp.start(); a refusal message, or null
+ *   ops.start(dp, inside, outside);   // before dp.start(); a refusal message, or null
  *   ...
  *   ops.close();     // after dp.close()
  * </pre>
@@ -27,6 +29,7 @@ final class Operations implements AutoCloseable {
     private final PrintStream out;
     private ControlServer control;
     private EventFile eventFile;
+    private Metrics metrics;
 
     Operations(OpsOptions options, boolean quiet, PrintStream out) {
         this.options = options;
@@ -48,8 +51,16 @@ final class Operations implements AutoCloseable {
         return control;
     }
 
-    /** Starts the hub, the event file and the control socket. Returns why it cannot, or null. */
-    String start(Dataplane dp) {
+    /** Starts the hub, the event file, the control socket and metrics. Returns why it cannot, or null. */
+    String start(Dataplane dp, PacketPort inside, PacketPort outside) {
+        Metrics.InetAddressAndPort metricsAt = null;
+        if (options.metrics != null) {
+            try {
+                metricsAt = Metrics.parse(options.metrics);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
         if (options.events != null) {
             try {
                 eventFile = EventFile.open(options.events, out);
@@ -79,6 +90,14 @@ final class Operations implements AutoCloseable {
                 out.println("  no control socket: " + s.path() + ": " + e.getMessage());
             }
         }
+        if (metricsAt != null) {
+            try {
+                metrics = Metrics.start(metricsAt, dp, hub, inside, outside);
+                out.println("  metrics on http://" + options.metrics + "/metrics");
+            } catch (IOException e) {
+                return "--metrics " + options.metrics + ": " + e.getMessage();
+            }
+        }
         return null;
     }
 
@@ -91,6 +110,9 @@ final class Operations implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (control != null) {
             control.close();
         }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Runs the gateway live on the two interfaces of the config (needs CAP_NET_RAW).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:refused to start (the reason is printed)"})
+        exitCodeList = {"0:stopped by SIGINT or SIGTERM (a clean stop)", "2:refused to start (the reason is printed)"})
 public final class RunCommand implements Callable<Integer> {
     @Option(
             names = {"-c", "--config"},
@@ -227,7 +227,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             System.out.flush();
         }
-        String opsRefusal = operations.start(dp);
+        String opsRefusal = operations.start(dp, inside, outside);
         if (opsRefusal != null) {
             operations.close();
             dp.close();
@@ -238,21 +238,28 @@ public final class RunCommand implements Callable<Integer> {
             outside.close();
             return refuse(opsRefusal);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    dp.close();
-                    operations.close();
-                    if (state != null) {
-                        state.close();
-                    }
-                    printCounters(dp, inside, outside);
-                    inside.close();
-                    outside.close();
-                    stopped.countDown();
-                },
-                "ftp-alg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Config localized = cfg;
+        Reloader reloader = new Reloader(config, dp, localized, c -> withInterfaceMacs(c, info), System.out);
+        installReload(reloader, operations);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stoppedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stopAll = () -> {
+            if (stoppedOnce.compareAndSet(false, true)) {
+                dp.close();
+                operations.close();
+                if (state != null) {
+                    state.close();
+                }
+                printCounters(dp, inside, outside);
+                inside.close();
+                outside.close();
+            }
+        };
+        // SIGINT and SIGTERM are the normal way to stop: handled here (not by the JVM's default, which would exit
+        // with 130/143), so that the gateway stops cleanly and exits 0 as documented. The shutdown hook covers any
+        // other way out of the JVM.
+        SignalStop.install(stopRequested::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "ftp-alg-shutdown"));
         dp.start();
         if (statsFile != null) {
             Thread stats = new Thread(() -> writeStatsForever(dp), "ftp-alg-stats");
@@ -260,10 +267,11 @@ public final class RunCommand implements Callable<Integer> {
             stats.start();
         }
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopAll.run();
         return 0;
     }
 
@@ -289,6 +297,32 @@ public final class RunCommand implements Callable<Integer> {
                 cfg.pipeline().waitStrategy(),
                 () -> System.currentTimeMillis() * 1_000_000L,
                 engines);
+    }
+
+    /**
+     * SIGHUP reloads the config file (the JVM's default for SIGHUP is to stop, as it was before), and so does
+     * {@code {"cmd":"reload"}} on the control socket ({@code ftp-alg reload}).
+     */
+    private static void installReload(Reloader reloader, Operations operations) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(reloader::reload, "ftp-alg-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            System.out.println("  SIGHUP not available here: " + e.getMessage());
+        }
+        io.ftpalg.cli.control.ControlServer control = operations.control();
+        if (control != null) {
+            control.register("reload", (request, reply) -> {
+                Reloader.Result r = reloader.reload();
+                if (!r.applied()) {
+                    throw new io.ftpalg.cli.control.ControlServer.ControlException(r.message());
+                }
+                reply.end().put("applied", true).put("dropped", r.dropped()).put("message", r.message());
+            });
+        }
     }
 
     private void writeStatsForever(Dataplane dp) {

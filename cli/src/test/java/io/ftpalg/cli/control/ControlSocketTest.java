@@ -31,8 +31,8 @@ import picocli.CommandLine;
  * The control socket and {@code ftp-alg conntrack} against a running Dataplane (two workers, memory ports) that
  * forwarded a real FTP login and PORT negotiation made by the engine test kit's simulated hosts.
  */
-class ControlSocketTest {
-    static final String CONFIG = """
+public class ControlSocketTest {
+    public static final String CONFIG = """
             mode router
             port inside mac 02:00:00:00:00:01
             port outside mac 02:00:00:00:00:02
@@ -72,7 +72,7 @@ class ControlSocketTest {
     }
 
     /** Frames of one FTP login from 192.0.2.10:40000 to 198.51.100.20:21 and a PORT (one expectation). */
-    static List<SimNet.Frame> loginAndPort() throws Exception {
+    public static List<SimNet.Frame> loginAndPort() throws Exception {
         try (SimNet net = new SimNet(ConfigParser.parse(CONFIG, "test"))) {
             FtpDriver f = new FtpDriver(
                     net,
