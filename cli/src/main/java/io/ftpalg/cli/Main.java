@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "ftp-alg",
         mixinStandardHelpOptions = true,
-        version = "ftp-alg 0.1.0",
+        version = Main.VERSION,
         description = "Packet-level FTP application layer gateway.",
         subcommands = {
             ReplayCommand.class,
@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             io.ftpalg.cli.control.ConntrackCommand.class
         })
 public final class Main implements Runnable {
+    /** What {@code ftp-alg -V} and every subcommand's {@code -V} print. */
+    public static final String VERSION = "ftp-alg 0.1.0";
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
