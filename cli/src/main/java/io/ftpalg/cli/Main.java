@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             io.ftpalg.cli.run.RunCommand.class,
             io.ftpalg.cli.analyze.AnalyzeCommand.class,
-            io.ftpalg.cli.control.ConntrackCommand.class
+            io.ftpalg.cli.control.ConntrackCommand.class,
+            io.ftpalg.cli.check.CheckCommand.class
         })
 public final class Main implements Runnable {
     /** What {@code ftp-alg -V} and every subcommand's {@code -V} print. */
