@@ -78,9 +78,10 @@ sc_start_ftp_alg() {
   shift
   FTP_ALG_STATS="$W/ftp-alg.stats"
   rm -f "$FTP_ALG_STATS"
-  local state=(--no-state)
+  local offl=() state=(--no-state)
+  [[ "${FTP_ALG_OFFLOADS:-on}" == off ]] && offl=(--offloads refuse) # netns-topology --offloads off: wire frames
   [[ -n "${SC_STATE_DIR:-}" ]] && state=(--state-dir "$SC_STATE_DIR")
-  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" "${state[@]}" --stats-file "$FTP_ALG_STATS" "$@" \
+  ip netns exec "$NS_GW" "$HERE/scripts/ftp-alg" run --config "$conf" "${state[@]}" --stats-file "$FTP_ALG_STATS" "${offl[@]}" "$@" \
     >>"$W/log/ftp-alg.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             io.ftpalg.cli.run.RunCommand.class,
             io.ftpalg.cli.analyze.AnalyzeCommand.class,
             io.ftpalg.cli.control.ConntrackCommand.class,
+            io.ftpalg.cli.control.ReloadCommand.class,
             io.ftpalg.cli.check.CheckCommand.class
         })
 public final class Main implements Runnable {

@@ -185,10 +185,64 @@ public final class Checksum {
         if (field < 0 || s.fragment != PacketSlot.FRAG_NONE) {
             return true;
         }
+        if (s.csumPartial) {
+            // CHECKSUM_PARTIAL (virtio NEEDS_CSUM): the field holds the pseudo-header sum only. The kernel marks
+            // only frames of a local stack or of GRO (which verified every merged segment) so: nothing to verify.
+            return true;
+        }
         if (s.l4Proto == Ipv4Header.PROTO_UDP && UdpHeader.checksum(s.data, s.l4Offset) == 0) {
             return s.ipVersion == 4;
         }
         return fold(l4Sum(s)) == 0xFFFF;
+    }
+
+    // ---- offloads (PACKET_VNET_HDR: CHECKSUM_PARTIAL and GSO super-frames) ----
+
+    /**
+     * Writes the partial checksum of a TCP or UDP slot, as Linux's {@code tcp_v4_send_check} and GRO leave it for a
+     * CHECKSUM_PARTIAL frame: the folded one's-complement sum of the pseudo-header (addresses, protocol, and the
+     * L4 length of the whole, possibly super-, frame), <em>not</em> complemented; the kernel or NIC that finishes
+     * it sums the L4 bytes on top (the field included) and stores the complement. For a super-frame, GSO adjusts
+     * the length part per segment ({@code tcp_gso_segment}). Written from the slot's current addresses and
+     * length, so every rewrite before (NAT, FTP text of another length) is covered, and whatever the incremental
+     * updates did to the field is overwritten.
+     *
+     * @return false (nothing written) for other protocols and fragments
+     */
+    public static boolean setPartialL4(PacketSlot s) {
+        if ((s.l4Proto != Ipv4Header.PROTO_TCP && s.l4Proto != Ipv4Header.PROTO_UDP)
+                || s.fragment != PacketSlot.FRAG_NONE) {
+            return false;
+        }
+        int len = s.l4Proto == Ipv4Header.PROTO_UDP ? UdpHeader.length(s.data, s.l4Offset) : s.l4Length;
+        int f = fold(pseudoHeader(s, len));
+        Bytes.u16(s.data, s.l4Offset + l4ChecksumOffset(s.ipVersion, s.l4Proto), f);
+        return true;
+    }
+
+    /**
+     * The checksum step for a frame that arrived with offload metadata ({@link PacketSlot#csumPartial} or a
+     * super-frame, {@link PacketSlot#gsoType}): a TCP/UDP super-frame keeps a partial checksum ({@link
+     * #setPartialL4}) for the segmentation that cuts and finishes it; a single TCP/UDP frame gets its full
+     * checksum here, in software (at most an MTU of bytes), and loses the partial mark, so that it is a complete
+     * frame on every path (parked for a next hop, copied, sent on a port without PACKET_VNET_HDR). Other
+     * protocols keep the mark and the received csum_start/csum_offset, passed on untouched.
+     */
+    public static void finishOffloaded(PacketSlot s) {
+        if ((s.l4Proto != Ipv4Header.PROTO_TCP && s.l4Proto != Ipv4Header.PROTO_UDP)
+                || s.fragment != PacketSlot.FRAG_NONE) {
+            return;
+        }
+        if (s.gsoType != 0) {
+            setPartialL4(s);
+            s.csumPartial = true;
+            s.csumStart = s.l4Offset;
+            s.csumOffset = l4ChecksumOffset(s.ipVersion, s.l4Proto);
+        } else {
+            computeL4(s);
+            s.csumPartial = false;
+        }
+        s.l4Dirty = false;
     }
 
     // ---- incremental update (RFC 1624) ----

@@ -41,6 +41,9 @@ import java.util.Map;
  * ftp data-source-port any|strict
  * ftp deny-command &lt;CMD&gt; [&lt;CMD&gt;...]
  * ftp detect off|any|ports &lt;p&gt;[-&lt;q&gt;]...
+ * ftp max-command-line &lt;n&gt;|off
+ * ftp max-reply-line &lt;n&gt;|off
+ * ftp max-reply &lt;n&gt;|off
  * flows per-source-rate &lt;n&gt;
  * flows per-source-burst &lt;n&gt;
  * flows max &lt;n&gt;
@@ -72,7 +75,10 @@ public final class ConfigParser {
             "deny-command",
             "data-source-port",
             "keepalive",
-            "detect");
+            "detect",
+            "max-command-line",
+            "max-reply-line",
+            "max-reply");
     private static final List<String> MATCH_KINDS =
             List.of("pcapng-interface", "pcapng-interface-name", "src-mac", "src-net");
     private static final int MAX_TABLE = 1 << 30;
@@ -118,6 +124,11 @@ public final class ConfigParser {
     private boolean ftpStrictDataSourcePort;
     private long ftpKeepaliveMs = 0;
     private FtpDetect ftpDetect = FtpDetect.OFF;
+    /** {@code ftp max-command-line / max-reply-line / max-reply}; -1 while not given (strict mode's default applies). */
+    private int ftpMaxCommandLine = -1;
+
+    private int ftpMaxReplyLine = -1;
+    private int ftpMaxReply = -1;
     private PipelineConfig pipeline = PipelineConfig.defaults();
     private final List<Route> routes = new ArrayList<>();
     private List<Integer> inboundPorts = List.of();
@@ -190,7 +201,8 @@ public final class ConfigParser {
                     ftpDenyCommands,
                     ftpStrictDataSourcePort,
                     ftpKeepaliveMs,
-                    ftpDetect);
+                    ftpDetect,
+                    lineLimits());
             t = Timeouts.fromArray(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, last, e.getMessage(), e);
@@ -640,6 +652,9 @@ public final class ConfigParser {
             case "data-source-port" ->
                 ftpStrictDataSourcePort = l.keyword("'any' or 'strict' after '" + ctx + "'", List.of("any", "strict"))
                         .equals("strict");
+            case "max-command-line" -> ftpMaxCommandLine = l.offOrInteger(ctx, 64, 1 << 20);
+            case "max-reply-line" -> ftpMaxReplyLine = l.offOrInteger(ctx, 64, 1 << 20);
+            case "max-reply" -> ftpMaxReply = l.offOrInteger(ctx, 64, 1 << 24);
             case "keepalive" -> {
                 if (l.peekIs("off")) {
                     l.next(ctx);
@@ -690,6 +705,15 @@ public final class ConfigParser {
                 } while (!l.atEnd());
                 return new FtpDetect(ranges);
         }
+    }
+
+    /** Each bound as given, or strict mode's default where not given (none outside strict mode). */
+    private FtpConfig.LineLimits lineLimits() {
+        FtpConfig.LineLimits d = ftpStrict ? FtpConfig.LineLimits.STRICT : FtpConfig.LineLimits.OFF;
+        return new FtpConfig.LineLimits(
+                ftpMaxCommandLine >= 0 ? ftpMaxCommandLine : d.command(),
+                ftpMaxReplyLine >= 0 ? ftpMaxReplyLine : d.replyLine(),
+                ftpMaxReply >= 0 ? ftpMaxReply : d.reply());
     }
 
     private void crossChecks() throws ConfigException {
@@ -839,6 +863,16 @@ public final class ConfigParser {
                 }
             }
             return best == null ? "" : "; did you mean '" + best + "'?";
+        }
+
+        /** {@code off} (0) or a number {@code min..max}. */
+        int offOrInteger(String ctx, int min, int max) throws ConfigException {
+            if (peekIs("off")) {
+                next(ctx);
+                return 0;
+            }
+            String w = next("'off' or a number " + min + ".." + max + " after '" + ctx + "'");
+            return toInt(w, ctx, min, max);
         }
 
         int integer(String ctx, int min, int max) throws ConfigException {

@@ -22,6 +22,9 @@ import java.util.List;
  *     connection the gateway sends a TCP keepalive probe to both ends (RFC 9293 3.8.4), so that other stateful
  *     devices on the path keep their state; 0 (the default, {@code off}) sends none
  * @param detect server ports on which FTP is recognised from its first exchange ({@code ftp detect}), off by default
+ * @param lineLimits {@code ftp max-command-line}, {@code max-reply-line}, {@code max-reply}: a peer that sends a longer
+ *     line or reply has its control connection reset at both ends before the rest reaches the other end (on in
+ *     strict mode)
  */
 public record FtpConfig(
         List<Integer> ports,
@@ -40,7 +43,79 @@ public record FtpConfig(
         List<String> denyCommands,
         boolean strictDataSourcePort,
         long keepaliveMs,
-        FtpDetect detect) {
+        FtpDetect detect,
+        LineLimits lineLimits) {
+
+    /**
+     * Bounds that shield the ends from a hostile peer (an over-long reply overflows some clients' stacks: PROBLEM.md,
+     * LabF nfsAxe 3.7), in bytes without the line end; 0 is no bound.
+     *
+     * @param command longest client command line
+     * @param replyLine longest server reply line
+     * @param reply longest whole reply, all lines of a multi-line reply with their line ends
+     */
+    public record LineLimits(int command, int replyLine, int reply) {
+        /** No bound (the default outside strict mode). */
+        public static final LineLimits OFF = new LineLimits(0, 0, 0);
+
+        /**
+         * Strict mode's defaults: 4096-byte commands (vsftpd's own VSFTP_MAX_COMMAND_LINE, longer than any path a
+         * command names on Linux, PATH_MAX 4096 with the verb), 2048-byte reply lines and 64 KiB replies (banners,
+         * FEAT and HELP lists, STAT of a directory are far below; SECURITY.md has the measurements).
+         */
+        public static final LineLimits STRICT = new LineLimits(4096, 2048, 65536);
+
+        public LineLimits {
+            if (command < 0 || replyLine < 0 || reply < 0) {
+                throw new IllegalArgumentException("line limits must not be negative");
+            }
+        }
+
+        /** True if any bound is set. */
+        public boolean on() {
+            return command > 0 || replyLine > 0 || reply > 0;
+        }
+    }
+
+    /** The settings without line limits. */
+    public FtpConfig(
+            List<Integer> ports,
+            boolean loose,
+            int minDataPort,
+            long expectTimeoutMs,
+            int maxExpectPerSession,
+            int maxExpect,
+            int maxLine,
+            long holdTimeoutMs,
+            boolean verifyChecksum,
+            int sessions,
+            boolean strict,
+            boolean syntaxCheck,
+            boolean maskSyst,
+            List<String> denyCommands,
+            boolean strictDataSourcePort,
+            long keepaliveMs,
+            FtpDetect detect) {
+        this(
+                ports,
+                loose,
+                minDataPort,
+                expectTimeoutMs,
+                maxExpectPerSession,
+                maxExpect,
+                maxLine,
+                holdTimeoutMs,
+                verifyChecksum,
+                sessions,
+                strict,
+                syntaxCheck,
+                maskSyst,
+                denyCommands,
+                strictDataSourcePort,
+                keepaliveMs,
+                detect,
+                LineLimits.OFF);
+    }
 
     /** The settings without {@code ftp data-source-port} (any source port accepted) without keepalive probes and without FTP detection on other ports. */
     public FtpConfig(
@@ -75,7 +150,8 @@ public record FtpConfig(
                 denyCommands,
                 false,
                 0,
-                FtpDetect.OFF);
+                FtpDetect.OFF,
+                LineLimits.OFF);
     }
 
     public FtpConfig {
@@ -86,6 +162,9 @@ public record FtpConfig(
         }
         if (detect == null) {
             detect = FtpDetect.OFF;
+        }
+        if (lineLimits == null) {
+            lineLimits = LineLimits.OFF;
         }
     }
 

@@ -85,6 +85,16 @@ public final class ResetResponder {
         if (!take(nowMs)) {
             return Counter.TCP_RESET_RATE_LIMITED;
         }
+        resetSender(s);
+        return Counter.TCP_RESET_SENT;
+    }
+
+    /**
+     * Sends the reset for segment {@code s} back to its sender now, with no rate limit: for a tracked connection
+     * the gateway itself ends ({@code ftp max-command-line} and friends), where one reset per offending line is the
+     * policy, not a flood to bound. Same addresses and sequence rule as {@link #respond}.
+     */
+    public void resetSender(PacketSlot s) {
         int flags = s.tcpFlags;
         long seq;
         long ack;
@@ -120,7 +130,6 @@ public final class ResetResponder {
                 ctl,
                 0);
         emitter.emit(frame, 0, len, s.ingressPort);
-        return Counter.TCP_RESET_SENT;
     }
 
     private boolean take(long nowMs) {

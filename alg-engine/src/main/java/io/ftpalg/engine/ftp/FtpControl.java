@@ -282,7 +282,13 @@ public final class FtpControl {
                 System.arraycopy(b, po + newFrom, work, wl, newBytes);
                 wl += newBytes;
             }
+            limitHit = false;
             scanLines(s, flow, dir, session, lane, heldStart, wl, release, nowMs);
+            if (limitHit) {
+                limitSeq = heldStart;
+                sessions.flags[session] |= FtpSessions.F_RESET;
+                return Counter.FTP_LINE_LIMIT_RESET;
+            }
             if (newBytes > 0) {
                 sessions.next[lane] = (next + newBytes) & 0xFFFF_FFFFL;
                 sessions.delivered[lane] = true;
@@ -366,6 +372,11 @@ public final class FtpControl {
                     collectPrefix(lane, work, i, lf < 0 ? wl : lf);
                     judgePrefix(s, flow, dir, session, lane, lf >= 0);
                 }
+                int content = (lf < 0 ? wl : lf) - i;
+                if (overLimit(s, flow, dir, lane, content, end - i)) {
+                    return;
+                }
+                account(lane, content, end - i, lf >= 0);
                 append(work, i, end - i);
                 if (lf >= 0) {
                     sessions.lineState[lane] = FtpSessions.LINE_START;
@@ -375,8 +386,12 @@ public final class FtpControl {
             }
             if (lf >= 0) {
                 int lineEnd = lf > i && work[lf - 1] == CR ? lf - 1 : lf;
+                if (overLimit(s, flow, dir, lane, lineEnd - i, lf + 1 - i)) {
+                    return;
+                }
                 lineEmitted = false;
                 handleLine(s, flow, dir, session, lane, ws, i, lineEnd, lineEnd != lf, nowMs);
+                account(lane, lineEnd - i, lf + 1 - i, true);
                 if (!lineEmitted) {
                     append(work, i, lineEnd - i);
                 }
@@ -386,8 +401,12 @@ public final class FtpControl {
             }
             // Incomplete tail [i, wl).
             int tail = wl - i;
+            if (overLimit(s, flow, dir, lane, tail, tail)) {
+                return;
+            }
             if (!release && isCandidatePrefix(dir, work, i, wl)) {
                 if (tail <= sessions.maxLine) {
+                    // Not accounted yet: its bytes count with the whole line when it completes.
                     System.arraycopy(work, i, sessions.held, lane * sessions.maxLine, tail);
                     sessions.heldLen[lane] = tail;
                     if (prevHeld == 0 || i != 0) {
@@ -415,11 +434,99 @@ public final class FtpControl {
             sessions.prefixChecked[lane] = false;
             collectPrefix(lane, work, i, wl);
             judgePrefix(s, flow, dir, session, lane, false);
+            account(lane, tail, tail, false);
             append(work, i, tail);
             sessions.lineState[lane] = FtpSessions.LINE_SKIP;
             i = wl;
         }
     }
+
+    /**
+     * {@code ftp max-command-line}, {@code max-reply-line}, {@code max-reply}: counts {@code content} bytes of the
+     * current line ({@code bytes} with its line end, if any) and, on the server lane, of the current reply. When a
+     * bound is passed, the segment is not forwarded: the connection is reset at both ends instead ({@link
+     * #resetTowardsReceiver}), so the end behind the gateway never receives the rest of the line or reply (a client
+     * whose reply buffer overflows on the stack, a server whose command parser does). A line or reply that stays
+     * within the bounds costs two additions.
+     *
+     * @return true when a bound was passed (the caller stops scanning)
+     */
+    private boolean overLimit(PacketSlot s, int flow, int dir, int lane, int content, int bytes) {
+        FtpConfig.LineLimits lim = config.lineLimits();
+        int lineMax = dir == FlowTable.ORIGINAL ? lim.command() : lim.replyLine();
+        int replyMax = dir == FlowTable.ORIGINAL ? 0 : lim.reply();
+        boolean line = lineMax > 0 && sessions.lineBytes[lane] + content > lineMax;
+        boolean reply = replyMax > 0 && sessions.replyBytes[lane] + bytes > replyMax;
+        if (!line && !reply) {
+            return false;
+        }
+        limitHit = true;
+        counters.inc(Counter.FTP_LINE_LIMIT_RESET);
+        noticeIfEnabled(
+                s,
+                "line-limit-reset",
+                flow,
+                (dir == FlowTable.ORIGINAL
+                                ? "client command line longer than ftp max-command-line " + lineMax
+                                : line
+                                        ? "server reply line longer than ftp max-reply-line " + lineMax
+                                        : "server reply longer than ftp max-reply " + replyMax)
+                        + " bytes: the control connection is reset at both ends before the rest reaches the other end");
+        return true;
+    }
+
+    /**
+     * Counts {@code content} bytes of the current line ({@code bytes} with its line end) and of the current reply,
+     * for {@link #overLimit}; {@code lineDone} when the line ended here. A reply ends with its one-line form or the
+     * closing line of a multi-line one (the framer has moved the lane out of the multi-line state by then).
+     */
+    private void account(int lane, int content, int bytes, boolean lineDone) {
+        if (!config.lineLimits().on()) {
+            return;
+        }
+        int reply = sessions.replyBytes[lane] + bytes;
+        if (lineDone) {
+            sessions.lineBytes[lane] = 0;
+            sessions.replyBytes[lane] = sessions.multiLineCode[lane] == 0 ? 0 : reply;
+        } else {
+            sessions.lineBytes[lane] += content;
+            sessions.replyBytes[lane] = reply;
+        }
+    }
+
+    /** Set by {@link #overLimit} in the current segment. */
+    private boolean limitHit;
+
+    /**
+     * Turns the segment that passed a line limit into a RST towards its receiver, at the receiver's next expected
+     * byte (the first byte not yet forwarded: RFC 5961 section 3.2 accepts it there), with the lane's sequence
+     * shift applied like any segment's. Its payload goes; the sender gets its own RST from the engine. Nothing
+     * more is read on the connection.
+     */
+    public void resetTowardsReceiver(PacketSlot s, int session, int dir) {
+        int lane = session * 2 + dir;
+        byte[] b = s.data;
+        int delta = -s.payloadLength;
+        s.payloadLength = 0;
+        s.l4Length += delta;
+        s.l3Length += delta;
+        s.length = s.payloadOffset;
+        if (s.ipVersion == 4) {
+            Ipv4Header.totalLength(b, s.l3Offset, s.l3Length);
+            Checksum.setIpv4Header(b, s.l3Offset);
+        } else {
+            Ipv6Header.payloadLength(b, s.l3Offset, s.l3Length - Ipv6Header.LENGTH);
+        }
+        s.seq = limitSeq;
+        Bytes.u32(b, s.l4Offset + TcpHeader.SEQ_OFFSET, limitSeq);
+        s.tcpFlags = TcpHeader.RST | TcpHeader.ACK;
+        b[s.l4Offset + TcpHeader.FLAGS_OFFSET] = (byte) s.tcpFlags;
+        s.l4Dirty = true;
+        translate(s, lane, session * 2 + (1 - dir));
+    }
+
+    /** Original seq of the first byte of the segment that passed a line limit not yet forwarded. */
+    private long limitSeq;
 
     /** Handles one complete line {@code work[from..to)} (line end excluded) at original seq {@code ws + from}. */
     private void handleLine(

@@ -104,6 +104,7 @@ public final class FtpDetector {
     private static final byte[] HTTP = {'H', 'T', 'T', 'P', '/'};
 
     private final int maxLine;
+    private final boolean verifyChecksum;
     /** One bit per server port: detection applies (65536 bits). */
     private final long[] ports = new long[1024];
 
@@ -127,6 +128,7 @@ public final class FtpDetector {
             }
         }
         this.maxLine = Math.min(config.maxLine(), LEN_MASK);
+        this.verifyChecksum = config.verifyChecksum();
         this.next = new int[flowCapacity * 2];
         this.state = new int[flowCapacity * 2];
         this.verb = new int[flowCapacity];
@@ -182,9 +184,11 @@ public final class FtpDetector {
                 return Counter.FTP_DETECT_UNDECIDED; // the bytes in between were not seen
             }
             if (rel + len > 0) {
-                if (!Checksum.verifyL4(s)) {
-                    // The receiver drops it too (whatever 'ftp verify-checksum' says, a segment with a bad checksum
-                    // is never read); the sender retransmits.
+                if (verifyChecksum && !Checksum.verifyL4(s)) {
+                    // The receiver drops it too; the sender retransmits. With 'ftp verify-checksum no' (and in
+                    // 'ftp-alg analyze', whose captures taken on a sending host carry checksums the NIC fills in
+                    // later) it is inspected: detection attaches a connection, it never opens a pinhole, and
+                    // FtpControl still reads no segment with a bad checksum.
                     return null;
                 }
                 Counter c = dir == FlowTable.ORIGINAL

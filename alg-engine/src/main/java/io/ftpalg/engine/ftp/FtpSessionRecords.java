@@ -9,7 +9,7 @@ package io.ftpalg.engine.ftp;
  * <pre>
  *   session: flow, flags
  *   lane:    next, lineState, heldLen, heldSince, logCount, logForgottenEnd, logForgot, opaque, tlsSkip,
- *            tlsDesync, tlsAlert, prefixLen, prefixChecked, multiLineCode, delivered,
+ *            tlsDesync, tlsAlert, prefixLen, prefixChecked, multiLineCode, delivered, lineBytes, replyBytes,
  *            LOG x (logStart, logOldLen, logNewLen, logHash, logFill),
  *            held[maxLine], logBytes[LOG * LOG_BYTES], prefix[PREFIX]   (packed)
  * </pre>
@@ -17,7 +17,7 @@ package io.ftpalg.engine.ftp;
  * Slow path only: written when the state is synced, read once at start.
  */
 public final class FtpSessionRecords {
-    private static final int LANE_SCALARS = 15;
+    private static final int LANE_SCALARS = 17;
 
     private final FtpSessions sessions;
     private final int laneLongs;
@@ -69,6 +69,8 @@ public final class FtpSessionRecords {
             dst[o++] = p.prefixChecked[lane] ? 1 : 0;
             dst[o++] = p.multiLineCode[lane];
             dst[o++] = p.delivered[lane] ? 1 : 0;
+            dst[o++] = p.lineBytes[lane];
+            dst[o++] = p.replyBytes[lane];
             for (int i = lane * FtpSessions.LOG; i < (lane + 1) * FtpSessions.LOG; i++) {
                 dst[o++] = p.logStart[i];
                 dst[o++] = p.logOldLen[i];
@@ -113,6 +115,8 @@ public final class FtpSessionRecords {
             p.prefixChecked[lane] = src[o++] != 0;
             p.multiLineCode[lane] = (int) src[o++];
             p.delivered[lane] = src[o++] != 0;
+            p.lineBytes[lane] = (int) src[o++];
+            p.replyBytes[lane] = (int) src[o++];
             for (int i = lane * FtpSessions.LOG; i < (lane + 1) * FtpSessions.LOG; i++) {
                 p.logStart[i] = src[o++];
                 p.logOldLen[i] = (int) src[o++];

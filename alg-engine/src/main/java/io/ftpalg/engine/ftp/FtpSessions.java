@@ -82,6 +82,10 @@ public final class FtpSessions {
     final boolean[] prefixChecked;
     /** Server lane: the code of the multi-line reply in progress ("ddd-"), or 0. */
     final int[] multiLineCode;
+    /** Bytes of the current line forwarded in earlier segments (ftp max-command-line / max-reply-line). */
+    final int[] lineBytes;
+    /** Server lane: bytes of the current reply so far, all its lines (ftp max-reply). */
+    final int[] replyBytes;
 
     public FtpSessions(int capacity, int maxLine) {
         this.capacity = capacity;
@@ -115,6 +119,8 @@ public final class FtpSessions {
         tlsDesync = new boolean[lanes];
         tlsAlert = new boolean[lanes];
         multiLineCode = new int[lanes];
+        lineBytes = new int[lanes];
+        replyBytes = new int[lanes];
         prefix = new byte[lanes * PREFIX];
         prefixLen = new int[lanes];
         prefixChecked = new boolean[lanes];
@@ -140,6 +146,8 @@ public final class FtpSessions {
             tlsDesync[lane] = false;
             tlsAlert[lane] = false;
             multiLineCode[lane] = 0;
+            lineBytes[lane] = 0;
+            replyBytes[lane] = 0;
             prefixLen[lane] = 0;
             prefixChecked[lane] = true;
         }

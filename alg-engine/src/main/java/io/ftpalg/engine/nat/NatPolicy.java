@@ -84,6 +84,19 @@ public final class NatPolicy {
      * @return null when admitted (the reply tuple fields are set), else the drop counter
      */
     public Counter plan(PacketSlot s) {
+        Counter c = decide(s);
+        return c != null ? c : resolve(s);
+    }
+
+    /** The dnat rule {@link #decide} applied, or -1. */
+    private int lastDnat;
+
+    /**
+     * What {@link #plan} decides before it makes the reply port unique: admitted (null, reply tuple fields set, the
+     * reply port as the rule would take it) or the drop counter.
+     */
+    private Counter decide(PacketSlot s) {
+        lastDnat = -1;
         int v = s.ipVersion;
         replySrcHi = s.dstHi;
         replySrcLo = s.dstLo;
@@ -105,7 +118,7 @@ public final class NatPolicy {
                     replyDstHi = st.outside().hi();
                     replyDstLo = st.outside().lo();
                     sourceMapped = true;
-                    return resolve(s);
+                    return null;
                 }
             }
             for (SnatRule r : snat) {
@@ -117,10 +130,10 @@ public final class NatPolicy {
                     ruleLo = r.portLo();
                     ruleHi = r.portHi();
                     sourceMapped = true;
-                    return resolve(s);
+                    return null;
                 }
             }
-            return resolve(s);
+            return null;
         }
         for (StaticNat st : statics) {
             IpAddress outside = st.outside();
@@ -128,7 +141,7 @@ public final class NatPolicy {
                 replySrcHi = st.inside().hi();
                 replySrcLo = st.inside().lo();
                 destinationMapped = true;
-                return resolve(s);
+                return null;
             }
         }
         for (int i = 0; i < dnat.length; i++) {
@@ -146,13 +159,14 @@ public final class NatPolicy {
                 replySport = r.internalPortLo() + (s.dstPort - r.externalPortLo());
                 destinationMapped = true;
                 balanced = r.balanced();
-                return resolve(s);
+                lastDnat = i;
+                return null;
             }
         }
         if (!inboundAllow && !allowedPort(inboundPorts, s)) {
             return Counter.DROP_INBOUND_UNSOLICITED;
         }
-        return resolve(s);
+        return null;
     }
 
     /**
@@ -173,6 +187,56 @@ public final class NatPolicy {
             return k;
         }
         return Math.floorMod(mix(s.srcHi, s.srcLo), n);
+    }
+
+    /**
+     * Whether the rules of this policy would still admit an existing flow, and translate it as it is translated: a
+     * reload keeps a flow only then (as a restart of a stateful firewall with the new rules would treat its first
+     * packet). {@code probe} is a scratch slot the caller owns. The NAT port a flow got stays its own: a
+     * source-mapped flow passes when its port lies in the rule's range (or is its original port, kept); a flow behind
+     * a load-balancing rule passes when its server is still in the pool. Expected FTP data connections are not asked
+     * here (they live on with their control connection).
+     */
+    public boolean admits(FlowTable flows, int flow, PacketSlot probe) {
+        int o = FlowTable.ORIGINAL;
+        int r = FlowTable.REPLY;
+        long m = flows.meta(flow, o);
+        probe.ipVersion = FlowTable.metaVersion(m);
+        probe.l4Proto = FlowTable.metaProto(m);
+        probe.srcHi = flows.srcHi(flow, o);
+        probe.srcLo = flows.srcLo(flow, o);
+        probe.dstHi = flows.dstHi(flow, o);
+        probe.dstLo = flows.dstLo(flow, o);
+        probe.srcPort = FlowTable.metaSrcPort(m);
+        probe.dstPort = FlowTable.metaDstPort(m);
+        probe.ingressPort = flows.originPort(flow);
+        advance = false;
+        Counter c = decide(probe);
+        advance = true;
+        if (c != null) {
+            return false;
+        }
+        long rm = flows.meta(flow, r);
+        boolean echo = probe.l4Proto == 1 || probe.l4Proto == 58;
+        boolean srcOk = replySrcHi == flows.srcHi(flow, r) && replySrcLo == flows.srcLo(flow, r);
+        if (!srcOk && balanced && lastDnat >= 0) {
+            for (IpAddress in : dnat[lastDnat].pool()) {
+                if (in.hi() == flows.srcHi(flow, r) && in.lo() == flows.srcLo(flow, r)) {
+                    srcOk = true;
+                }
+            }
+        }
+        if (!srcOk || replyDstHi != flows.dstHi(flow, r) || replyDstLo != flows.dstLo(flow, r)) {
+            return false;
+        }
+        if (echo) {
+            return true;
+        }
+        if (replySport != FlowTable.metaSrcPort(rm)) {
+            return false;
+        }
+        int port = FlowTable.metaDstPort(rm);
+        return sourceMapped ? port == probe.srcPort || (port >= ruleLo && port <= ruleHi) : port == replyDport;
     }
 
     /** A new TCP flow to one of the ports a restrictive firewall keeps open. */

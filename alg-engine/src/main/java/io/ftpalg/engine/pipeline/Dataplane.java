@@ -4,6 +4,8 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -36,12 +38,19 @@ import java.util.function.LongSupplier;
  *       shard and skips the rest (Disruptor 4 has no worker pool; sharding inside handlers is its idiom).
  *   <li>The transmit stage runs after all workers and sends forwarded frames on their egress port, flushing
  *       at the end of each batch.
- *   <li>Time: the receive thread reads the clock once per batch; when a port is idle it publishes a clock tick
- *       every {@link #TICK_MS} ms so that timeouts fire without traffic.
+ *   <li>Offloads: a port that reads PACKET_VNET_HDR hands each frame over with its offload word (partial
+ *       checksum, GSO super-frame), kept in the slot ({@link PacketSlot#setOffload}); the transmit stage sends
+ *       through {@link OffloadTransmit}, which passes super-frames on whole or cuts them in software.
+ *   <li>Time: the receive thread reads the clock once per batch. Timeouts fire without traffic from clock ticks
+ *       that the inside receive thread publishes when the engines next need one ({@link Engine#nextTickNanos}:
+ *       never while they hold no flow and no expectation, else at the next sweep, at most every {@link
+ *       #TICK_MS} ms); between them it sleeps in poll(2) on its ring, the outside one for up to {@link
+ *       #IDLE_POLL_MS} ms (to notice {@link #close()}).
  * </ul>
  *
  * The wait strategy is configurable; busy-spinning is never the default (on a 2-core machine three spinning
- * threads collapse throughput).
+ * threads collapse throughput). The default, {@code adaptive}, spins briefly, yields, then blocks until the next
+ * publication: an idle pipeline costs about no CPU (every thread is asleep in the kernel).
  *
  * <h2>Operator's access: commands at a safe point</h2>
  *
@@ -54,6 +63,9 @@ import java.util.function.LongSupplier;
  */
 public final class Dataplane implements AutoCloseable {
     static final long TICK_MS = 100;
+    /** Longest sleep of a receive thread in poll(2): how soon it notices {@link #close()} when nothing arrives. */
+    static final long IDLE_POLL_MS = 1000;
+
     static final int RECEIVE_BATCH = 64;
 
     private final PacketPort[] ports;
@@ -70,6 +82,12 @@ public final class Dataplane implements AutoCloseable {
     private final AtomicLong oversize = new AtomicLong();
     private final AtomicLong transmitted = new AtomicLong();
     private final AtomicLong transmitFailed = new AtomicLong();
+    /** Idle ticks published (by the inside receive thread only). */
+    private volatile long ticks;
+
+    private final OffloadTransmit offloadTx = new OffloadTransmit();
+    /** Per worker: when its engine next needs a tick ({@link Engine#nextTickNanos}), written after each batch. */
+    private final java.util.concurrent.atomic.AtomicLongArray nextTick;
 
     /**
      * @param inside the inside port
@@ -142,6 +160,7 @@ public final class Dataplane implements AutoCloseable {
             engines[i].setEmitter(emitted[i]);
         }
         this.sharder = new Sharder(workers);
+        this.nextTick = new java.util.concurrent.atomic.AtomicLongArray(workers);
         this.clockNanos = clockNanos;
         this.disruptor = new Disruptor<>(
                 () -> new PacketEvent(SLOT_CAPACITY),
@@ -156,7 +175,7 @@ public final class Dataplane implements AutoCloseable {
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] handlers = new EventHandler[workers];
         for (int i = 0; i < workers; i++) {
-            handlers[i] = new Worker(i, engines[i], commands[i]);
+            handlers[i] = new Worker(i, engines[i], commands[i], nextTick);
         }
         disruptor.handleEventsWith(handlers).then(new Transmitter());
         this.ring = disruptor.getRingBuffer();
@@ -167,6 +186,9 @@ public final class Dataplane implements AutoCloseable {
 
     static WaitStrategy waitStrategy(String name) {
         switch (name) {
+            case "adaptive":
+                return new PhasedBackoffWaitStrategy(
+                        10, 200, java.util.concurrent.TimeUnit.MICROSECONDS, new LiteBlockingWaitStrategy());
             case "blocking":
                 return new BlockingWaitStrategy();
             case "sleeping":
@@ -177,7 +199,7 @@ public final class Dataplane implements AutoCloseable {
                 return new BusySpinWaitStrategy();
             default:
                 throw new IllegalArgumentException(
-                        "unknown wait strategy '" + name + "' (blocking, sleeping, yielding, busy-spin)");
+                        "unknown wait strategy '" + name + "' (adaptive, blocking, sleeping, yielding, busy-spin)");
         }
     }
 
@@ -288,6 +310,16 @@ public final class Dataplane implements AutoCloseable {
         return transmitFailed.get();
     }
 
+    /** Idle clock ticks published so far: none while the engines hold nothing that can expire. */
+    public long ticksPublished() {
+        return ticks;
+    }
+
+    /** The transmit stage's offload figures: super-frames sent whole, cut in software, resized, unsupported. */
+    public OffloadTransmit offloadTransmit() {
+        return offloadTx;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     private void receiveLoop(int port) {
@@ -296,10 +328,15 @@ public final class Dataplane implements AutoCloseable {
         long lastTick = clockNanos.getAsLong();
         while (running.get()) {
             publisher.batchTime = clockNanos.getAsLong();
-            int n = in.receive(publisher, RECEIVE_BATCH, TICK_MS);
+            // One port ticks for both, so that workers see one tick per interval; the other only sleeps.
+            long due = port == PacketSlot.PORT_INSIDE ? tickDue(lastTick) : Long.MAX_VALUE;
+            long waitMs = Math.max(1, Math.min(IDLE_POLL_MS, (due - publisher.batchTime) / 1_000_000L + 1));
+            if (due == Long.MAX_VALUE) {
+                waitMs = IDLE_POLL_MS;
+            }
+            int n = in.receive(publisher, RECEIVE_BATCH, waitMs);
             long now = publisher.batchTime;
-            if (n == 0 && port == PacketSlot.PORT_INSIDE && now - lastTick >= TICK_MS * 1_000_000L) {
-                // One port ticks for both, so that workers see one tick per interval.
+            if (n == 0 && port == PacketSlot.PORT_INSIDE && now - tickDue(lastTick) >= 0) {
                 publishTick(clockNanos.getAsLong());
                 lastTick = now;
             } else if (n > 0) {
@@ -308,7 +345,20 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
+    /**
+     * When the next idle tick is due: the earliest a worker's engine asked for, never sooner than {@link #TICK_MS}
+     * after the last one (a tick in flight has not updated the request yet); Long.MAX_VALUE when none asked.
+     */
+    private long tickDue(long lastTick) {
+        long due = Long.MAX_VALUE;
+        for (int i = 0; i < nextTick.length(); i++) {
+            due = Math.min(due, nextTick.get(i));
+        }
+        return due == Long.MAX_VALUE ? due : Math.max(due, lastTick + TICK_MS * 1_000_000L);
+    }
+
     private void publishTick(long now) {
+        ticks++;
         long seq;
         try {
             seq = ring.tryNext();
@@ -333,6 +383,11 @@ public final class Dataplane implements AutoCloseable {
 
         @Override
         public boolean frame(byte[] bytes, int off, int len) {
+            return frame(bytes, off, len, 0L);
+        }
+
+        @Override
+        public boolean frame(byte[] bytes, int off, int len, long offload) {
             if (len > SLOT_CAPACITY - 512) {
                 oversize.incrementAndGet();
                 return true;
@@ -350,22 +405,37 @@ public final class Dataplane implements AutoCloseable {
             s.length = len;
             s.ingressPort = port;
             s.timestampNanos = batchTime;
+            s.setOffload(offload);
             ev.shard = sharder.shard(s.data, len, port);
             ring.publish(seq);
             return true;
         }
     }
 
-    /** Worker i: the engine for shard i; runs its queued commands at the end of each batch (the safe point). */
+    /**
+     * Worker i: the engine for shard i; runs its queued commands at the end of each batch (the safe point), then
+     * says when its engine next needs an idle tick.
+     */
     private static final class Worker implements EventHandler<PacketEvent> {
         private final int shard;
         private final Engine engine;
         private final WorkerCommands commands;
+        private final java.util.concurrent.atomic.AtomicLongArray nextTick;
 
-        Worker(int shard, Engine engine, WorkerCommands commands) {
+        Worker(
+                int shard,
+                Engine engine,
+                WorkerCommands commands,
+                java.util.concurrent.atomic.AtomicLongArray nextTick) {
             this.shard = shard;
             this.engine = engine;
             this.commands = commands;
+            this.nextTick = nextTick;
+        }
+
+        @Override
+        public void onStart() {
+            nextTick.set(shard, engine.nextTickNanos());
         }
 
         @Override
@@ -377,6 +447,7 @@ public final class Dataplane implements AutoCloseable {
             }
             if (endOfBatch) {
                 commands.runPending(engine);
+                nextTick.lazySet(shard, engine.nextTickNanos());
             }
         }
     }
@@ -387,7 +458,7 @@ public final class Dataplane implements AutoCloseable {
         public void onEvent(PacketEvent ev, long sequence, boolean endOfBatch) {
             if (ev.shard != -1 && ev.verdict == Engine.FORWARD) {
                 PacketSlot s = ev.slot;
-                if (ports[s.egressPort].send(s.data, 0, s.length)) {
+                if (offloadTx.send(s, ports[s.egressPort])) {
                     transmitted.incrementAndGet();
                 } else {
                     transmitFailed.incrementAndGet();

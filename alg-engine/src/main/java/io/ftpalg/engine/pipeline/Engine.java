@@ -69,27 +69,27 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     /** Source addresses tracked by the new-flow budget (2 MiB). */
     private static final int SOURCE_BUDGET_SLOTS = 65536;
 
-    private final Config config;
-    private final FtpConfig ftpConfig;
+    private Config config;
+    private FtpConfig ftpConfig;
     private final boolean router;
     private final Counters counters = new Counters();
     private final EventSink events;
 
     private final Decoder decoder = new Decoder();
-    private final Router routerStage;
+    private Router routerStage;
     private final FlowTable flows;
-    private final TcpTracker tcp;
-    private final NatPolicy nat;
-    private final SourceBudget sourceBudget;
+    private TcpTracker tcp;
+    private NatPolicy nat;
+    private SourceBudget sourceBudget;
     private final IcmpErrorTranslator icmpErrors;
     private final FtpSessions sessions;
     private final SeqAdjust seqAdjust;
     private final ExpectationTable expectations;
-    private final FtpControl ftp;
-    private final ControlKeepalive keepalive;
-    private final ResetResponder resets;
+    private FtpControl ftp;
+    private ControlKeepalive keepalive;
+    private ResetResponder resets;
     /** FTP recognised on other ports ({@code ftp detect}); null when off. */
-    private final FtpDetector detector;
+    private FtpDetector detector;
 
     private final Expectation expectation = new Expectation();
     private final Expectation scratch = new Expectation();
@@ -107,6 +107,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     private long nowNanos;
 
+    /** Set at construction; a reload keeps it. */
+    private final int slotCapacity;
+
+    private Emitter emitter;
+
     /** The state directory's files ({@code run --state-dir}), or null: nothing persisted. */
     private final EngineState state;
 
@@ -122,6 +127,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
      *     why and what to do)
      */
     public Engine(Config config, EventSink events, int slotCapacity, StateDir stateDir) {
+        this.slotCapacity = slotCapacity;
         this.config = config;
         this.ftpConfig = config.ftp();
         this.router = config.mode() == Mode.ROUTER;
@@ -176,6 +182,11 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** The config this engine runs (changed by {@link #apply}, on the engine's thread). */
+    public Config config() {
+        return config;
     }
 
     public FlowTable flows() {
@@ -358,6 +369,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                     if (v == Counter.FTP_LINES_HELD) {
                         return HELD;
                     }
+                    if (v == Counter.FTP_LINE_LIMIT_RESET) {
+                        // A line or reply past ftp max-*-line: a RST back to its sender (as if from the receiver),
+                        // and the segment itself goes on as a RST to its receiver, without the line.
+                        resets.resetSender(s);
+                        ftp.resetTowardsReceiver(s, session, dir);
+                        flows.state(flow, FlowState.withTcp(word, FlowState.TCP_CLOSE));
+                        flows.deadline(flow, now + tcp.timeoutMs(flows.state(flow)));
+                        return finish(s, flow, dir);
+                    }
                     return drop(v);
                 }
                 if (keepalive.enabled()) {
@@ -388,7 +408,9 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (router) {
             HeaderRewriter.decrementTtl(s);
         }
-        if (s.l4Dirty) {
+        if (s.csumPartial | s.gsoType != 0) {
+            Checksum.finishOffloaded(s); // a partial checksum or a super-frame (PACKET_VNET_HDR)
+        } else if (s.l4Dirty) {
             Checksum.computeL4(s);
             s.l4Dirty = false;
         }
@@ -416,6 +438,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
      * traffic.
      */
     public void setEmitter(Emitter emitter) {
+        this.emitter = emitter;
         routerStage.setEmitter(emitter);
         keepalive.setEmitter(emitter);
         resets.setEmitter(emitter);
@@ -782,6 +805,153 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // Reload: a new config, the same tables
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Why {@code next} cannot replace {@code current} without a restart, or null when it can: the mode, the ports
+     * (interfaces, addresses, MACs), the pipeline and the table sizes (flows max, ftp sessions, max-line and the
+     * expectation caps: the tables and their state files are sized by them) must stay as they are.
+     */
+    public static String restartNeeded(Config current, Config next) {
+        if (current.mode() != next.mode()) {
+            return "'mode' changed";
+        }
+        if (!current.inside().equals(next.inside()) || !current.outside().equals(next.outside())) {
+            return "a 'port' line changed (interface, address or mac)";
+        }
+        if (!current.pipeline().equals(next.pipeline())) {
+            return "'pipeline' changed";
+        }
+        if (current.limits().maxFlows() != next.limits().maxFlows()) {
+            return "'flows max' changed";
+        }
+        FtpConfig a = current.ftp();
+        FtpConfig b = next.ftp();
+        if (a.sessions() != b.sessions()
+                || a.maxLine() != b.maxLine()
+                || a.maxExpect() != b.maxExpect()
+                || a.maxExpectPerSession() != b.maxExpectPerSession()) {
+            return "an FTP table size changed (ftp sessions, max-line, max-expect, max-expect-per-session)";
+        }
+        return null;
+    }
+
+    /**
+     * The stages of a new config, built off the worker (any thread; nothing of the engine changes) so that the
+     * worker only swaps them in ({@link #apply}).
+     */
+    public final class Reconfig {
+        final Config next;
+        final Router router;
+        final TcpTracker tcpNext;
+        final NatPolicy natNext;
+        final SourceBudget budget;
+        final FtpControl ftpNext;
+        final ControlKeepalive keepaliveNext;
+        final ResetResponder resetsNext;
+        final FtpDetector detectorNext;
+        final PacketSlot probe = new PacketSlot(64);
+
+        Engine owner() {
+            return Engine.this;
+        }
+
+        Reconfig(Config next) {
+            this.next = next;
+            boolean r = next.mode() == Mode.ROUTER;
+            // The neighbour cache lives on unless the routes changed (ports and addresses cannot change here).
+            this.router = next.routes().equals(config.routes()) ? routerStage : new Router(next, counters);
+            this.tcpNext = new TcpTracker(next.timeouts());
+            this.natNext = new NatPolicy(next, flows);
+            this.budget = next.limits().equals(config.limits())
+                    ? sourceBudget
+                    : new SourceBudget(
+                            next.limits().perSourceRate(), next.limits().perSourceBurst(), SOURCE_BUDGET_SLOTS);
+            this.ftpNext =
+                    new FtpControl(sessions, seqAdjust, flows, next.ftp(), Engine.this, counters, events, slotCapacity);
+            this.keepaliveNext =
+                    new ControlKeepalive(sessions, flows, next.ftp().keepaliveMs());
+            this.resetsNext = new ResetResponder(
+                    next.limits(),
+                    r ? macValue(next.inside().mac()) : -1,
+                    r ? macValue(next.outside().mac()) : -1);
+            this.detectorNext = next.ftp().detect().enabled() ? new FtpDetector(next.ftp(), flows.capacity()) : null;
+        }
+    }
+
+    /**
+     * Builds the stages of {@code next} for {@link #apply}.
+     *
+     * @throws IllegalArgumentException when {@link #restartNeeded} says why it cannot be applied
+     */
+    public Reconfig prepare(Config next) {
+        String why = restartNeeded(config, next);
+        if (why != null) {
+            throw new IllegalArgumentException(why + ": needs a restart");
+        }
+        return new Reconfig(next);
+    }
+
+    /**
+     * On the engine's own thread, between two packets: swaps in the stages of the new config, then removes what
+     * its rules no longer admit: a flow that {@link NatPolicy#admits} refuses (a firewall rule now denies it, or
+     * its NAT mapping would now be another one) goes as an expiry would, its FTP session and expectations with
+     * it (counted {@code flow-reload-dropped}, reported as a notice); an FTP data connection lives on exactly as
+     * long as its control connection. Flows keep their deadlines (the new timeouts apply from their next packet).
+     * Connections being examined by {@code ftp detect} are left alone from here on. Returns the flows removed.
+     */
+    public int apply(Reconfig r) {
+        if (r.owner() != this) {
+            throw new IllegalArgumentException("a Reconfig prepared for another engine");
+        }
+        this.config = r.next;
+        this.ftpConfig = r.next.ftp();
+        this.routerStage = r.router;
+        this.tcp = r.tcpNext;
+        this.nat = r.natNext;
+        this.sourceBudget = r.budget;
+        this.ftp = r.ftpNext;
+        this.keepalive = r.keepaliveNext;
+        this.resets = r.resetsNext;
+        this.detector = r.detectorNext;
+        if (emitter != null) {
+            setEmitter(emitter);
+        }
+        int dropped = 0;
+        // Control and plain connections first; data connections follow their control connection.
+        for (int pass = 0; pass < 2; pass++) {
+            for (int f = 0; f < flows.capacity(); f++) {
+                if (!flows.inUse(f)) {
+                    continue;
+                }
+                int word = flows.state(f);
+                boolean data = (word & FlowState.FTP_DATA) != 0;
+                if (data != (pass == 1)) {
+                    continue;
+                }
+                boolean keep = data ? flows.parentLive(f) : nat.admits(flows, f, r.probe);
+                if (!keep) {
+                    if (events.enabled()) {
+                        notice(
+                                f,
+                                "reload-dropped",
+                                data
+                                        ? "its control connection was dropped by the reload"
+                                        : "the reloaded config's rules no longer admit it as it is translated");
+                    }
+                    expire(f, Counter.FLOW_RELOAD_DROPPED);
+                    dropped++;
+                } else if ((word & FlowState.FTP_DETECT) != 0) {
+                    flows.state(f, (word & ~FlowState.FTP_DETECT) | FlowState.NOT_FTP);
+                }
+            }
+        }
+        counters.inc(Counter.CONFIG_RELOADED);
+        return dropped;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // Expiry
     // ------------------------------------------------------------------------------------------------------------
 
@@ -813,6 +983,20 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         if (now - lastSweepMs >= SWEEP_INTERVAL_MS) {
             sweep(now);
         }
+    }
+
+    /**
+     * When this engine next needs {@link #tick} if no packet comes (clock of the slots, ns): never ({@code
+     * Long.MAX_VALUE}) while it holds no flow and no expectation (nothing can expire, no keepalive can be due), else
+     * its next sweep. The idle pipeline sleeps until then instead of ticking on a fixed period. Read by the worker
+     * that owns the engine.
+     */
+    public long nextTickNanos() {
+        if (flows.size() == 0 && expectations.size() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long next = lastSweepMs + SWEEP_INTERVAL_MS;
+        return next <= 0 ? 0 : next * 1_000_000L; // never swept yet: due now
     }
 
     /** Runs expiry over the whole tables (end of a replay). */

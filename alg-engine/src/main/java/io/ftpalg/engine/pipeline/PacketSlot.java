@@ -1,5 +1,7 @@
 package io.ftpalg.engine.pipeline;
 
+import io.ftpalg.engine.codec.VirtioNetHeader;
+
 /**
  * One packet, in a pre-allocated buffer, with the metadata that decoding filled in (the VPP buffer-metadata
  * model). Slots are reused: every field below {@code length} is rewritten by {@code Decoder} for each packet, and
@@ -33,6 +35,24 @@ public final class PacketSlot {
 
     public int ingressPort = PORT_NONE;
     public int egressPort = PORT_NONE;
+
+    // ---- offloads: set by the receiving port from its virtio_net_hdr (PACKET_VNET_HDR), never by the decoder ----
+    /**
+     * VIRTIO_NET_HDR_F_NEEDS_CSUM (the kernel's CHECKSUM_PARTIAL): the L4 checksum field holds only the folded
+     * pseudo-header sum; the frame came from a local TCP/UDP stack or GRO (which verified the segments), so there
+     * is nothing to verify, and whoever sends it finishes the sum. See {@code codec.VirtioNetHeader}.
+     */
+    public boolean csumPartial;
+    /** With {@link #csumPartial}: where the checksummed range starts, and the field's offset in it (as received). */
+    public int csumStart, csumOffset;
+    /**
+     * VIRTIO_NET_HDR_GSO_* of a super-frame (a GRO aggregate or a TSO frame of a local sender, up to 64 KiB), or 0:
+     * the frame is to leave as segments of {@link #gsoSize} payload bytes each (the kernel cuts them on transmit,
+     * or {@code pipeline.OffloadTransmit} in software).
+     */
+    public int gsoType;
+
+    public int gsoSize;
 
     // ---- filled by the decoder ----
     /** EtherType after any VLAN tags (0x0800, 0x86DD, 0x0806, ...). */
@@ -87,6 +107,15 @@ public final class PacketSlot {
 
     public PacketSlot(int capacity) {
         this.data = new byte[capacity];
+    }
+
+    /** Sets the offload fields from a port's offload word ({@code codec.VirtioNetHeader}); 0 clears them. */
+    public void setOffload(long word) {
+        csumPartial = VirtioNetHeader.needsCsum(word);
+        csumStart = VirtioNetHeader.csumStart(word);
+        csumOffset = VirtioNetHeader.csumOffset(word);
+        gsoType = VirtioNetHeader.gsoType(word);
+        gsoSize = VirtioNetHeader.gsoSize(word);
     }
 
     public int capacity() {

@@ -59,6 +59,13 @@ public final class EngineState implements AutoCloseable {
     private final long[] sessionScratch;
     private final int flowBudget;
     private final int sessionBudget;
+    /**
+     * Which records of each file hold something (a mirror of the files' non-zero checksums), so that a sync skips a
+     * free slot whose record is already empty without reading the mapping (a cache miss per slot otherwise).
+     */
+    private final boolean[] flowStored;
+
+    private final boolean[] sessionStored;
     private int flowHand;
     private int sessionHand;
     private long records;
@@ -159,6 +166,14 @@ public final class EngineState implements AutoCloseable {
         }
         this.flowFile = ff;
         this.sessionFile = sf;
+        this.flowStored = new boolean[flows.capacity()];
+        this.sessionStored = new boolean[sessions.capacity()];
+        for (int f = 0; f < flowStored.length; f++) {
+            flowStored[f] = ff.occupied(f);
+        }
+        for (int s = 0; s < sessionStored.length; s++) {
+            sessionStored[s] = sf.occupied(s);
+        }
         this.flowBudget = Math.max(1, (flows.capacity() + PASSES - 1) / PASSES);
         this.sessionBudget = Math.max(1, (sessions.capacity() + PASSES - 1) / PASSES);
     }
@@ -308,12 +323,15 @@ public final class EngineState implements AutoCloseable {
 
     private void syncFlow(int f) {
         if (!flows.inUse(f)) {
-            if (flowFile.clear(f)) {
+            if (flowStored[f]) {
+                flowFile.clear(f);
+                flowStored[f] = false;
                 records++;
             }
             return;
         }
         flows.exportRecord(f, flowScratch, 0);
+        flowStored[f] = true;
         if (flowFile.write(f, flowScratch, 0)) {
             records++;
         }
@@ -321,11 +339,14 @@ public final class EngineState implements AutoCloseable {
 
     private void syncSession(int s) {
         if (sessionRecords.flow(s) < 0) {
-            if (sessionFile.clear(s)) {
+            if (sessionStored[s]) {
+                sessionFile.clear(s);
+                sessionStored[s] = false;
                 records++;
             }
             return;
         }
+        sessionStored[s] = true;
         sessionRecords.export(s, sessionScratch, 0);
         int lanes = sessionRecords.longs();
         seqAdjust.exportLane(s * 2, sessionScratch, lanes);

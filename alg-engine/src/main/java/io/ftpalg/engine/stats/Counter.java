@@ -68,6 +68,10 @@ public enum Counter {
     FLOW_REOPENED(123, "flow-reopened"),
     /** A flow removed by an operator ({@code ftp-alg conntrack -D}), through the same path as an expiry. */
     FLOW_DELETED(130, "flow-deleted"),
+    /** A flow the rules of a reloaded config no longer admit (or translate otherwise), removed at the reload. */
+    FLOW_RELOAD_DROPPED(131, "flow-reload-dropped"),
+    /** A config reload applied (SIGHUP or {@code ftp-alg reload}); one per worker. */
+    CONFIG_RELOADED(132, "config-reloaded"),
 
     // ---- NAT (200..299) ----
     NAT_SOURCE_MAPPED(200, "nat-source-mapped"),

@@ -1374,6 +1374,89 @@ class AdversarialCorpusTest {
         rows.add(shape("shape-227-junk-after", "PASV\r\n", "227 Entering Passive Mode (198,51,100,20,117,48)junk"));
         rows.add(shape("shape-227-unbalanced", "PASV\r\n", "227 Entering Passive Mode (198,51,100,20,117,48"));
 
+        // ---- 7. shield the ends from hostile peers: ftp max-reply-line / max-command-line / max-reply ------------
+        rows.add(row(
+                        "limit-reply-line-strict",
+                        "strict mode: a 3000-byte reply line (a client with a fixed reply buffer overflows, LabF nfsAxe"
+                                + " 3.7): both ends reset once 2048 bytes passed, the client never gets the rest",
+                        SNAT + "ftp strict yes\n",
+                        x -> {
+                            x.login();
+                            x.cmd("STAT\r\n");
+                            x.f.s.send("211 " + "A".repeat(3000) + "\r\n");
+                            x.eq(true, x.f.c.take().length() <= 2048, "client got at most the bound");
+                            x.eq(true, x.f.c.resetReceived, "client reset");
+                            x.eq(true, x.f.s.resetReceived, "server reset");
+                        })
+                .n(FTP_LINE_LIMIT_RESET, 1)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
+                        "limit-command-line",
+                        "ftp max-command-line 1024: a 5000-byte SITE line from the client; the server gets at most"
+                                + " 1024 bytes of it, both ends reset",
+                        SNAT + "ftp max-command-line 1024\n",
+                        x -> {
+                            x.login();
+                            x.f.c.send("SITE " + "B".repeat(5000) + "\r\n");
+                            x.eq(true, x.f.s.take().length() <= 1024, "server got at most the bound");
+                            x.eq(true, x.f.c.resetReceived && x.f.s.resetReceived, "both reset");
+                        })
+                .n(FTP_LINE_LIMIT_RESET, 1)
+                .live());
+        rows.add(row(
+                        "limit-multiline-reply",
+                        "ftp max-reply 4096: a multi-line reply of 100 short lines (each within any line bound) is"
+                                + " cut once the whole reply passes 4096 bytes",
+                        SNAT + "ftp max-reply 4096\n",
+                        x -> {
+                            x.login();
+                            x.cmd("HELP\r\n");
+                            StringBuilder r = new StringBuilder("214-Commands:\r\n");
+                            for (int i = 0; i < 100; i++) {
+                                r.append(" line ")
+                                        .append(i)
+                                        .append(" ")
+                                        .append("x".repeat(40))
+                                        .append("\r\n");
+                            }
+                            r.append("214 End\r\n");
+                            x.f.s.send(r.toString());
+                            x.eq(true, x.f.c.take().length() <= 4096, "client got at most the bound");
+                            x.eq(true, x.f.c.resetReceived && x.f.s.resetReceived, "both reset");
+                        })
+                .n(FTP_LINE_LIMIT_RESET, 1)
+                .live());
+        rows.add(row(
+                        "limit-replies-within-bound",
+                        "control: with the bounds on, ordinary replies and a FEAT block pass and a PASV still works",
+                        SNAT + "ftp strict yes\nftp max-reply 512\n",
+                        x -> {
+                            x.login();
+                            x.cmd("FEAT\r\n");
+                            String feat = "211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n"
+                                    + " SIZE\r\n TVFS\r\n UTF8\r\n211 End\r\n";
+                            for (int i = 0; i < 10; i++) {
+                                x.eq(feat, x.rep(feat), "client got FEAT " + i);
+                            }
+                            x.cmd("PASV\r\n");
+                            x.rep("227 Entering Passive Mode (198,51,100,20,117,48).\r\n");
+                        })
+                .n(FTP_LINE_LIMIT_RESET, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(PASSIVE_30000));
+        rows.add(row(
+                        "limit-off-by-default",
+                        "lenient mode without bounds (the default): a 3000-byte reply line passes whole",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            String l = "211 " + "A".repeat(3000) + "\r\n";
+                            x.eq(l, x.rep(l), "client got it");
+                        })
+                .n(FTP_LINE_LIMIT_RESET, 0)
+                .live());
+
         // ---- 4. minimal rewrites: nothing to translate, nothing changed -------------------------------------------
         rows.add(row(
                         "minimal-eprt-uncompressed-v6",

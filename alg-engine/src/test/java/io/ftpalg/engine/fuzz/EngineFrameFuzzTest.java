@@ -2,6 +2,7 @@ package io.ftpalg.engine.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,8 @@ import java.util.Arrays;
  * <p>What holds for every frame, whatever its bytes:
  *
  * <ul>
- *   <li>{@code process} does not throw and answers FORWARD, DROP or HELD;
+ *   <li>{@code process} does not throw and answers FORWARD, DROP, HELD or (router mode: a frame for the gateway
+ *       itself, answered or consumed there) LOCAL;
  *   <li>FORWARD leaves at most the slot's capacity, on a valid port (a bridge: the other one; a router may hairpin
  *       back out of the ingress port), and only for a frame that decoded (an IP packet the decoder accepted, or a
  *       non-IP frame in bridge mode);
@@ -33,7 +35,8 @@ import java.util.Arrays;
  *       nothing else is claimed);
  *   <li>a forwarded IP packet decodes again (lengths consistent) and, when IPv4, has a valid header checksum;
  *   <li>when the received packet's TCP/UDP/ICMP checksum was valid, the forwarded one's is too (NAT and sequence
- *       rewrites keep checksums right; an invalid one is passed on as it came, which is not claimed to be valid);
+ *       rewrites keep checksums right); when a TCP or UDP checksum was wrong, the forwarded one's is still wrong
+ *       (never laundered into a valid one: the receiver must still drop it);
  *   <li>a router forwards with the TTL / hop limit one lower.
  * </ul>
  */
@@ -94,6 +97,11 @@ class EngineFrameFuzzTest {
         }
     }
 
+    /** A UDP checksum of 0 means "none" over IPv4 (RFC 768): a NAT may leave it so or fill it in. */
+    private static boolean zeroUdpChecksum(PacketSlot s) {
+        return s.ipVersion == 4 && s.data[s.l4Offset + 6] == 0 && s.data[s.l4Offset + 7] == 0;
+    }
+
     private void one(Engine engine, boolean bridgeMode, int ingress, byte[] frame) {
         System.arraycopy(frame, 0, slot.data, 0, frame.length);
         slot.length = frame.length;
@@ -107,7 +115,12 @@ class EngineFrameFuzzTest {
 
         long forwardedBefore = engine.counters().get(Counter.TX_FORWARDED);
         int verdict = engine.process(slot);
-        assertTrue(verdict == Engine.FORWARD || verdict == Engine.DROP || verdict == Engine.HELD, "verdict " + verdict);
+        assertTrue(
+                verdict == Engine.FORWARD
+                        || verdict == Engine.DROP
+                        || verdict == Engine.HELD
+                        || (verdict == Engine.LOCAL && !bridgeMode),
+                "verdict " + verdict);
         if (verdict != Engine.FORWARD) {
             assertEquals(forwardedBefore, engine.counters().get(Counter.TX_FORWARDED), "counted as forwarded");
             if (verdict == Engine.HELD) {
@@ -144,6 +157,8 @@ class EngineFrameFuzzTest {
         }
         if (l4Valid) {
             assertTrue(Checksum.verifyL4(check), "L4 checksum was valid and is not after forwarding");
+        } else if (decoded == null && (in.l4Proto == 6 || (in.l4Proto == 17 && !zeroUdpChecksum(in)))) {
+            assertFalse(Checksum.verifyL4(check), "a wrong L4 checksum was made valid (laundered) by forwarding");
         }
         if (!bridgeMode) {
             assertEquals(in.ttl - 1, check.ttl, "router TTL");

@@ -57,8 +57,15 @@ class DataplaneTest {
         MemoryPort inside = new MemoryPort("inside");
         MemoryPort outside = new MemoryPort("outside");
         long[] clock = {inputs.get(0).timeNanos()};
-        try (Dataplane dp =
-                new Dataplane(config, EventSink.NONE, inside, outside, workers, 1024, "sleeping", () -> clock[0])) {
+        try (Dataplane dp = new Dataplane(
+                config,
+                EventSink.NONE,
+                inside,
+                outside,
+                workers,
+                1024,
+                workers == 1 ? "sleeping" : "adaptive",
+                () -> clock[0])) {
             dp.start();
             // Feed in order, one frame at a time, as the wire would (both receive threads share one ring, so the
             // order across ports is the injection order only if each frame is taken before the next is offered).
@@ -87,5 +94,40 @@ class DataplaneTest {
         }
         assertEquals(in.size(), i);
         assertEquals(out.size(), o);
+    }
+
+    /**
+     * Idle cost: no clock ticks at all while the engines hold nothing that can expire (every thread sleeps in the
+     * kernel or on the wait strategy's lock), ticks at the sweep interval once a flow exists.
+     */
+    @org.junit.jupiter.api.Test
+    void ticksOnlyWhileSomethingCanExpire() throws Exception {
+        var config = ConfigParser.parse(CONFIG, "test");
+        MemoryPort inside = new MemoryPort("inside");
+        MemoryPort outside = new MemoryPort("outside");
+        java.util.concurrent.atomic.AtomicLong clock =
+                new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000_000L);
+        try (Dataplane dp = new Dataplane(config, EventSink.NONE, inside, outside, 1, 1024, "adaptive", clock::get)) {
+            dp.start();
+            for (int i = 0; i < 30; i++) { // 3 s of clock, no traffic
+                clock.addAndGet(100_000_000L);
+                Thread.sleep(10);
+            }
+            assertEquals(0, dp.ticksPublished(), "no ticks with nothing to expire");
+            inside.inject(io.ftpalg.engine.testing.PacketBuilder.ethernet("02:00:00:00:01:10", "02:00:00:00:00:01")
+                    .ipv4("192.0.2.10", "198.51.100.20")
+                    .tcp(40000, 80, 1, 0, io.ftpalg.engine.codec.TcpHeader.SYN)
+                    .build());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (dp.counters().get(Counter.FLOW_CREATED) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, dp.counters().get(Counter.FLOW_CREATED));
+            for (int i = 0; i < 30 && dp.ticksPublished() < 5; i++) {
+                clock.addAndGet(200_000_000L);
+                Thread.sleep(50);
+            }
+            assertTrue(dp.ticksPublished() >= 5, "ticks once a flow can expire: " + dp.ticksPublished());
+        }
     }
 }

@@ -664,6 +664,17 @@ public final class PacketBuilder {
 
     /** "192.0.2.1" or "2001:db8::1" as 4 or 16 bytes; an IPv4 address asked for as 16 bytes is IPv4-mapped. */
     public static byte[] addr(String literal, int size) {
+        // Parsed once per literal: the fuzz targets build every simulated segment from the same few addresses.
+        return ADDRS.computeIfAbsent(literal + "/" + size, k -> parseAddr(literal, size))
+                .clone();
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> ADDRS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> MACS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static byte[] parseAddr(String literal, int size) {
         byte[] a;
         try {
             a = InetAddress.getByName(literal).getAddress();
@@ -707,6 +718,10 @@ public final class PacketBuilder {
     }
 
     static byte[] mac(String s) {
+        return MACS.computeIfAbsent(s, PacketBuilder::parseMac).clone();
+    }
+
+    private static byte[] parseMac(String s) {
         String[] parts = s.split(":");
         if (parts.length != 6) {
             throw new IllegalArgumentException("not a MAC: " + s);

@@ -83,6 +83,9 @@ public final class PacketRxRing implements AutoCloseable {
     /** Largest {@code tp_mac} offset of a V2 frame with a 14-byte link header: TPACKET_ALIGN(52 + 16) - 14. */
     public static final int V2_MAC_OFFSET = 66;
 
+    /** As {@link #V2_MAC_OFFSET} with PACKET_VNET_HDR: the 10-byte virtio_net_hdr sits between header and frame. */
+    public static final int V2_MAC_OFFSET_VNET = V2_MAC_OFFSET + VNET_HDR_LEN;
+
     /**
      * Ring geometry and socket options.
      *
@@ -96,6 +99,8 @@ public final class PacketRxRing implements AutoCloseable {
      * @param promiscuous add a PACKET_MR_PROMISC membership
      * @param ignoreOutgoing set PACKET_IGNORE_OUTGOING: frames sent on the interface by this host are not seen
      * @param protocol EtherType to receive (host order), ETH_P_ALL for every frame
+     * @param vnetHeader set PACKET_VNET_HDR: a virtio_net_hdr before every frame, super-frames handed over whole
+     *     (see {@link #withVnetHeader})
      * @param holdoffMicros {@link #poll(long)} wake-up moderation, 0 = off: when the ring runs dry less than this
      *     long after the previous wake-up, wait out the rest of it before sleeping on the socket, so that under
      *     steady traffic frames gather and are read in batches (at most one wake-up per period) instead of the
@@ -110,13 +115,14 @@ public final class PacketRxRing implements AutoCloseable {
             boolean promiscuous,
             boolean ignoreOutgoing,
             int protocol,
-            int holdoffMicros) {
+            int holdoffMicros,
+            boolean vnetHeader) {
         /**
          * V3, 1 MiB x 16 blocks, 2048-byte frames, 2 ms retire timeout, not promiscuous, ignore outgoing, all
          * (a capture-oriented default; the dataplane picks its version, see the {@code run --rx-ring} option).
          */
         public static Config defaults() {
-            return new Config(Version.V3, 1 << 20, 16, 2048, 2, false, true, ETH_P_ALL, 0);
+            return new Config(Version.V3, 1 << 20, 16, 2048, 2, false, true, ETH_P_ALL, 0, false);
         }
 
         /**
@@ -137,7 +143,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withBlocks(int blockSize, int blockCount) {
@@ -150,7 +157,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withFrameSize(int bytes) {
@@ -163,7 +171,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withRetireTimeoutMs(int ms) {
@@ -176,7 +185,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withPromiscuous(boolean on) {
@@ -189,7 +199,8 @@ public final class PacketRxRing implements AutoCloseable {
                     on,
                     ignoreOutgoing,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withIgnoreOutgoing(boolean on) {
@@ -202,7 +213,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     on,
                     protocol,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withProtocol(int etherType) {
@@ -215,7 +227,8 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     etherType,
-                    holdoffMicros);
+                    holdoffMicros,
+                    vnetHeader);
         }
 
         public Config withHoldoffMicros(int us) {
@@ -228,7 +241,27 @@ public final class PacketRxRing implements AutoCloseable {
                     promiscuous,
                     ignoreOutgoing,
                     protocol,
-                    us);
+                    us,
+                    vnetHeader);
+        }
+
+        /**
+         * With PACKET_VNET_HDR: every frame is preceded by a {@code struct virtio_net_hdr} (10 bytes, at {@link
+         * PacketRxRing#frameVnetOffset()}) and the kernel hands over GRO/TSO super-frames whole (up to 64 KiB) with
+         * partial checksums instead of frames the link could carry: the slots (V2) or blocks (V3) must hold them.
+         */
+        public Config withVnetHeader(boolean on) {
+            return new Config(
+                    version,
+                    blockSize,
+                    blockCount,
+                    frameSize,
+                    retireTimeoutMs,
+                    promiscuous,
+                    ignoreOutgoing,
+                    protocol,
+                    holdoffMicros,
+                    on);
         }
 
         /** Frame slots of a V2 ring (blockSize / frameSize per block). */
@@ -354,6 +387,10 @@ public final class PacketRxRing implements AutoCloseable {
                 setIntOption(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2, "PACKET_VERSION TPACKET_V2");
             } else {
                 setIntOption(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3, "PACKET_VERSION TPACKET_V3");
+            }
+            if (config.vnetHeader()) {
+                // Before the ring is set up (the kernel answers EBUSY after): packet(7) PACKET_VNET_HDR.
+                setIntOption(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
             }
             if (config.ignoreOutgoing()) {
                 setIntOption(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING (Linux 4.20+)");
@@ -609,6 +646,14 @@ public final class PacketRxRing implements AutoCloseable {
     /** Bytes of the current frame on the wire. */
     public int frameWireLength() {
         return frameWireLength;
+    }
+
+    /**
+     * Offset in {@link #ring()} of the current frame's {@code struct virtio_net_hdr} (10 bytes just before the
+     * frame, tpacket_rcv's {@code macoff - sizeof(struct virtio_net_hdr)}), or -1 without PACKET_VNET_HDR.
+     */
+    public int frameVnetOffset() {
+        return config.vnetHeader() ? frameOffset - VNET_HDR_LEN : -1;
     }
 
     /** The current frame's {@code tp_status}. */

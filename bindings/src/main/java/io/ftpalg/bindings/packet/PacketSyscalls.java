@@ -73,6 +73,8 @@ public final class PacketSyscalls {
     public static final int PACKET_LOSS = 14;
     /** Frames carry a {@code struct virtio_net_hdr} first (GSO type, checksum start/offset). */
     public static final int PACKET_VNET_HDR = 15;
+    /** sizeof(struct virtio_net_hdr) (linux/virtio_net.h), what PACKET_VNET_HDR puts in front of every frame. */
+    public static final int VNET_HDR_LEN = 10;
 
     public static final int PACKET_TIMESTAMP = 17;
     public static final int PACKET_FANOUT = 18;

@@ -36,6 +36,12 @@ import java.nio.ByteOrder;
  * Ethernet header. The MTU is read once at open. The ring is set with PACKET_LOSS so that a frame the kernel
  * still rejects is skipped instead of stopping the ring.
  *
+ * <p>With PACKET_VNET_HDR ({@link Config#withVnetHeader}) each slot holds {@code | tpacket2_hdr | virtio_net_hdr
+ * (10) | frame |} and tp_len counts both (tpacket_snd skips the header and applies it with
+ * virtio_net_hdr_to_skb): a frame whose header has a gso_type may be a super-frame of up to {@link #MAX_GSO_FRAME}
+ * bytes, which the kernel segments at gso_size (in software, or TSO on the NIC; on a veth it stays whole up to
+ * the peer's GRO/TCP), finishing the checksum of each segment (NEEDS_CSUM).
+ *
  * <p>One producer thread; not thread-safe.
  */
 public final class PacketTx implements AutoCloseable {
@@ -56,27 +62,37 @@ public final class PacketTx implements AutoCloseable {
      * @param qdiscBypass PACKET_QDISC_BYPASS: skip the qdisc layer (faster, no tc shaping)
      * @param fallbackToSendto if the TX ring cannot be set up, use {@link Mode#SENDTO} (see {@link
      *     #fallbackReason()}) instead of failing
+     * @param vnetHeader PACKET_VNET_HDR (see {@link #withVnetHeader})
      */
-    public record Config(Mode mode, int slots, boolean qdiscBypass, boolean fallbackToSendto) {
-        /** TX ring of 256 slots, through the qdisc, falling back to sendto. */
+    public record Config(Mode mode, int slots, boolean qdiscBypass, boolean fallbackToSendto, boolean vnetHeader) {
+        /** TX ring of 256 slots, through the qdisc, falling back to sendto, no virtio_net_hdr. */
         public static Config defaults() {
-            return new Config(Mode.TX_RING, 256, false, true);
+            return new Config(Mode.TX_RING, 256, false, true, false);
         }
 
         public Config withMode(Mode m) {
-            return new Config(m, slots, qdiscBypass, fallbackToSendto);
+            return new Config(m, slots, qdiscBypass, fallbackToSendto, vnetHeader);
         }
 
         public Config withSlots(int n) {
-            return new Config(mode, n, qdiscBypass, fallbackToSendto);
+            return new Config(mode, n, qdiscBypass, fallbackToSendto, vnetHeader);
         }
 
         public Config withQdiscBypass(boolean on) {
-            return new Config(mode, slots, on, fallbackToSendto);
+            return new Config(mode, slots, on, fallbackToSendto, vnetHeader);
         }
 
         public Config withFallbackToSendto(boolean on) {
-            return new Config(mode, slots, qdiscBypass, on);
+            return new Config(mode, slots, qdiscBypass, on, vnetHeader);
+        }
+
+        /**
+         * PACKET_VNET_HDR: every frame goes out behind a {@code struct virtio_net_hdr} (tp_len counts it), so that
+         * a super-frame (up to 64 KiB, gso_type/gso_size set) is segmented by the kernel or NIC (GSO/TSO) and a
+         * partial checksum (NEEDS_CSUM) finished; slots are sized for 64 KiB frames (128 KiB each).
+         */
+        public Config withVnetHeader(boolean on) {
+            return new Config(mode, slots, qdiscBypass, fallbackToSendto, on);
         }
     }
 
@@ -84,6 +100,9 @@ public final class PacketTx implements AutoCloseable {
     private final int ifindex;
     private final int mtu;
     private final Mode mode;
+    /** 10 with PACKET_VNET_HDR (the virtio_net_hdr before each frame in its slot), else 0. */
+    private final int vnetLen;
+
     private final String fallbackReason;
     private int fd;
     private final int slotSize;
@@ -96,6 +115,9 @@ public final class PacketTx implements AutoCloseable {
     private final ByteBuffer slots;
     /** SENDTO: length of each queued frame. */
     private final int[] lengths;
+
+    /** Largest super-frame with PACKET_VNET_HDR: 64 KiB of IP, Ethernet and two VLAN tags. */
+    public static final int MAX_GSO_FRAME = 65535 + ETH_HLEN + 2 * VLAN_HLEN;
 
     /** Longest wait of {@link #offer} for a slot the kernel still holds. */
     public static final int SLOT_WAIT_MS = 1000;
@@ -124,8 +146,10 @@ public final class PacketTx implements AutoCloseable {
             int slotSize,
             int slotCount,
             Pointer memory,
-            long memoryLength) {
+            long memoryLength,
+            boolean vnet) {
         this.ifname = ifname;
+        this.vnetLen = vnet ? VNET_HDR_LEN : 0;
         this.ifindex = ifindex;
         this.mtu = mtu;
         this.mode = mode;
@@ -154,7 +178,7 @@ public final class PacketTx implements AutoCloseable {
             throw new IllegalArgumentException("slots must be in [1, 2^20]: " + config.slots());
         }
         InterfaceInfo info = InterfaceInfo.of(ifname);
-        int maxFrame = info.mtu() + ETH_HLEN + VLAN_HLEN;
+        int maxFrame = config.vnetHeader() ? VNET_HDR_LEN + MAX_GSO_FRAME : info.mtu() + ETH_HLEN + VLAN_HLEN;
         int slotSize = Integer.highestOneBit(Math.max(T2_TX_DATA_OFFSET + maxFrame - 1, 127)) << 1;
         int pageSize = LibC.getpagesize();
         int blockSize = Math.max(pageSize, slotSize);
@@ -170,6 +194,11 @@ public final class PacketTx implements AutoCloseable {
             bindToInterface(fd, info.index(), 0, ifname); // protocol 0: this socket receives nothing
             if (config.qdiscBypass()) {
                 setIntOption(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            }
+            if (config.vnetHeader()) {
+                // Before PACKET_TX_RING (EBUSY after). The kernel then takes tp_len = 10 + frame and lifts its
+                // "frame <= MTU" check: the virtio_net_hdr says how to segment what is larger.
+                setIntOption(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
             }
             String fallback = null;
             if (config.mode() == Mode.TX_RING) {
@@ -187,7 +216,17 @@ public final class PacketTx implements AutoCloseable {
                             "setsockopt(PACKET_TX_RING " + slotCount + " x " + slotSize + " bytes) on " + ifname);
                     map = mapRing(fd, length, "the TX ring of " + ifname);
                     return new PacketTx(
-                            ifname, info.index(), info.mtu(), Mode.TX_RING, null, fd, slotSize, slotCount, map, length);
+                            ifname,
+                            info.index(),
+                            info.mtu(),
+                            Mode.TX_RING,
+                            null,
+                            fd,
+                            slotSize,
+                            slotCount,
+                            map,
+                            length,
+                            config.vnetHeader());
                 } catch (PacketIoException e) {
                     if (!config.fallbackToSendto() || e.isPermissionDenied()) {
                         throw e;
@@ -203,13 +242,26 @@ public final class PacketTx implements AutoCloseable {
                     if (config.qdiscBypass()) {
                         setIntOption(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
                     }
+                    if (config.vnetHeader()) {
+                        setIntOption(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
+                    }
                     fallback = e.getMessage();
                 }
             }
             Memory own = new Memory(length);
             own.clear();
             return new PacketTx(
-                    ifname, info.index(), info.mtu(), Mode.SENDTO, fallback, fd, slotSize, slotCount, own, length);
+                    ifname,
+                    info.index(),
+                    info.mtu(),
+                    Mode.SENDTO,
+                    fallback,
+                    fd,
+                    slotSize,
+                    slotCount,
+                    own,
+                    length,
+                    config.vnetHeader());
         } catch (PacketIoException | RuntimeException e) {
             closeQuietly(fd);
             throw e;
@@ -235,15 +287,37 @@ public final class PacketTx implements AutoCloseable {
      *     (the kernel kept every slot even after a flush) — each case counted; true if queued
      */
     public boolean offer(byte[] data, int off, int len) {
-        if (!admissible(len, len >= ETH_HLEN ? ((data[off + 12] & 0xff) << 8) | (data[off + 13] & 0xff) : 0)) {
+        return offer(data, off, len, null, 0);
+    }
+
+    /**
+     * Queues one frame behind the virtio_net_hdr at {@code vnet[vnetOff, +10)} (PACKET_VNET_HDR only; null: all
+     * zero, an ordinary frame). A header with a gso_type may carry a frame up to {@link #MAX_GSO_FRAME} bytes, for
+     * the kernel to segment at gso_size; without one the MTU limit holds.
+     */
+    public boolean offer(byte[] data, int off, int len, byte[] vnet, int vnetOff) {
+        boolean gso = vnet != null && vnet[vnetOff + 1] != 0;
+        if (vnet != null && vnetLen == 0) {
+            throw new IllegalStateException("PacketTx on " + ifname + " was opened without PACKET_VNET_HDR");
+        }
+        if (!admissible(len, len >= ETH_HLEN ? ((data[off + 12] & 0xff) << 8) | (data[off + 13] & 0xff) : 0, gso)) {
             return false;
         }
         int base = claimSlot();
         if (base < 0) {
             return false;
         }
-        slots.put(base + dataOffset(), data, off, len);
-        commit(base, len);
+        int at = base + dataOffset();
+        if (vnetLen > 0) {
+            if (vnet != null) {
+                slots.put(at, vnet, vnetOff, VNET_HDR_LEN);
+            } else {
+                slots.putLong(at, 0L);
+                slots.putShort(at + 8, (short) 0);
+            }
+        }
+        slots.put(at + vnetLen, data, off, len);
+        commit(base, vnetLen + len);
         return true;
     }
 
@@ -252,19 +326,25 @@ public final class PacketTx implements AutoCloseable {
      * PacketRxRing#ring()}); same contract as {@link #offer(byte[], int, int)}.
      */
     public boolean offer(ByteBuffer src, int off, int len) {
-        if (!admissible(len, len >= ETH_HLEN ? ((src.get(off + 12) & 0xff) << 8) | (src.get(off + 13) & 0xff) : 0)) {
+        if (!admissible(
+                len, len >= ETH_HLEN ? ((src.get(off + 12) & 0xff) << 8) | (src.get(off + 13) & 0xff) : 0, false)) {
             return false;
         }
         int base = claimSlot();
         if (base < 0) {
             return false;
         }
-        slots.put(base + dataOffset(), src, off, len);
-        commit(base, len);
+        int at = base + dataOffset();
+        if (vnetLen > 0) {
+            slots.putLong(at, 0L);
+            slots.putShort(at + 8, (short) 0);
+        }
+        slots.put(at + vnetLen, src, off, len);
+        commit(base, vnetLen + len);
         return true;
     }
 
-    private boolean admissible(int len, int etherType) {
+    private boolean admissible(int len, int etherType, boolean gso) {
         if (fd < 0) {
             throw new IllegalStateException("PacketTx on " + ifname + " is closed");
         }
@@ -272,7 +352,7 @@ public final class PacketTx implements AutoCloseable {
             runtsRefused++;
             return false;
         }
-        if (len > maxFrameLength(etherType)) {
+        if (len > (gso ? MAX_GSO_FRAME : maxFrameLength(etherType))) {
             oversizedRefused++;
             return false;
         }
@@ -384,7 +464,7 @@ public final class PacketTx implements AutoCloseable {
             if ((int) INT.getAcquire(slots, base + T2_STATUS) == TP_STATUS_SEND_REQUEST) {
                 break;
             }
-            bytesSent += slots.getInt(base + T2_LEN);
+            bytesSent += slots.getInt(base + T2_LEN) - vnetLen;
             taken++;
             i = i + 1 == slotCount ? 0 : i + 1;
         }
@@ -411,13 +491,18 @@ public final class PacketTx implements AutoCloseable {
                 sendErrors++;
             } else {
                 sent++;
-                bytesSent += len;
+                bytesSent += len - vnetLen;
             }
             i = i + 1 == slotCount ? 0 : i + 1;
         }
         pending = 0;
         framesSent += sent;
         return sent;
+    }
+
+    /** Whether frames go out behind a virtio_net_hdr (PACKET_VNET_HDR). */
+    public boolean vnetHeader() {
+        return vnetLen > 0;
     }
 
     /** Frames queued and not yet taken by the kernel. */

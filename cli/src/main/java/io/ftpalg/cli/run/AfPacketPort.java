@@ -4,6 +4,7 @@ import io.ftpalg.bindings.packet.InterfaceInfo;
 import io.ftpalg.bindings.packet.PacketIoException;
 import io.ftpalg.bindings.packet.PacketRxRing;
 import io.ftpalg.bindings.packet.PacketTx;
+import io.ftpalg.engine.codec.VirtioNetHeader;
 import io.ftpalg.engine.pipeline.PacketPort;
 import java.nio.ByteBuffer;
 
@@ -14,6 +15,12 @@ import java.nio.ByteBuffer;
  * tag the kernel stripped into the frame's metadata (TP_STATUS_VLAN_VALID) is put back, so that a bridge passes
  * VLANs unchanged. A frame the ring truncated (longer than a V2 slot: {@code tp_snaplen < tp_len}) is dropped
  * and counted, never forwarded cut short.
+ *
+ * <p>With offloads ({@code vnet}, the default of {@code run --offloads on}) both sockets use PACKET_VNET_HDR: the
+ * kernel hands over GRO/TSO super-frames (up to 64 KiB) and CHECKSUM_PARTIAL frames as they are, each with a
+ * virtio_net_hdr that is passed to the pipeline as an offload word ({@link VirtioNetHeader}), and takes frames
+ * back the same way, segmenting a super-frame at its gso_size and finishing partial checksums. Receive slots are
+ * then 128 KiB (V2: 256 of them, 32 MiB) so that a super-frame fits whole.
  */
 final class AfPacketPort implements PacketPort {
     private static final int TP_STATUS_VLAN_VALID = 1 << 4;
@@ -22,17 +29,20 @@ final class AfPacketPort implements PacketPort {
     private final PacketRxRing rx;
     private final PacketTx tx;
     private final byte[] buffer = new byte[65535 + 22];
+    private final byte[] vnetOut = new byte[VirtioNetHeader.LENGTH];
+    private final boolean vnet;
     private long refused;
     private long truncated;
 
-    AfPacketPort(String ifname, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros)
+    AfPacketPort(String ifname, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros, boolean vnet)
             throws PacketIoException {
         this.name = ifname;
+        this.vnet = vnet;
         this.rx = PacketRxRing.open(
-                ifname, rxConfig(InterfaceInfo.of(ifname).mtu(), version, retireTimeoutMs, holdoffMicros));
+                ifname, rxConfig(InterfaceInfo.of(ifname).mtu(), version, retireTimeoutMs, holdoffMicros, vnet));
         PacketTx t;
         try {
-            t = PacketTx.open(ifname);
+            t = PacketTx.open(ifname, PacketTx.Config.defaults().withVnetHeader(vnet));
         } catch (PacketIoException e) {
             rx.close();
             throw e;
@@ -44,14 +54,20 @@ final class AfPacketPort implements PacketPort {
      * 16 MiB of ring, promiscuous, own frames ignored. V2: slots of 2048 bytes (8192 of them; frames up to 1982
      * bytes whole: MTU 1500 plus two VLAN tags), larger for a larger MTU (the next power of two that holds MTU +
      * 14 + 8 after the slot header). {@code holdoffMicros}: the ring's wake-up moderation (see {@link
-     * PacketRxRing.Config#holdoffMicros()}).
+     * PacketRxRing.Config#holdoffMicros()}). {@code vnet}: PACKET_VNET_HDR, frames up to 64 KiB: V2 slots of 128
+     * KiB, 256 of them (32 MiB); V3 keeps its 1 MiB blocks.
      */
-    static PacketRxRing.Config rxConfig(int mtu, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros) {
+    static PacketRxRing.Config rxConfig(
+            int mtu, PacketRxRing.Version version, int retireTimeoutMs, int holdoffMicros, boolean vnet) {
         PacketRxRing.Config c = PacketRxRing.Config.defaults(version)
                 .withPromiscuous(true)
                 .withRetireTimeoutMs(retireTimeoutMs)
-                .withHoldoffMicros(holdoffMicros);
-        if (version == PacketRxRing.Version.V2) {
+                .withHoldoffMicros(holdoffMicros)
+                .withVnetHeader(vnet);
+        if (version == PacketRxRing.Version.V2 && vnet) {
+            int slot = Integer.highestOneBit(PacketRxRing.V2_MAC_OFFSET_VNET + PacketTx.MAX_GSO_FRAME - 1) << 1;
+            c = c.withFrameSize(slot).withBlocks(slot, VNET_RX_SLOTS);
+        } else if (version == PacketRxRing.Version.V2) {
             int need = PacketRxRing.V2_MAC_OFFSET + mtu + 14 + 8;
             int slot = Math.max(2048, Integer.highestOneBit(need - 1) << 1);
             c = c.withFrameSize(slot);
@@ -61,6 +77,9 @@ final class AfPacketPort implements PacketPort {
         }
         return c;
     }
+
+    /** Receive slots with PACKET_VNET_HDR (128 KiB each). */
+    static final int VNET_RX_SLOTS = 256;
 
     /** Frames dropped because the receive ring truncated them. */
     long truncated() {
@@ -87,6 +106,7 @@ final class AfPacketPort implements PacketPort {
             int len = rx.frameLength();
             int off = rx.frameOffset();
             int out;
+            long offload = vnet ? VirtioNetHeader.read(ring, rx.frameVnetOffset()) : 0L;
             if (len < rx.frameWireLength()) {
                 truncated++; // longer than a slot: the kernel cut it; forwarding it would corrupt it
                 continue;
@@ -100,6 +120,7 @@ final class AfPacketPort implements PacketPort {
                 buffer[15] = (byte) rx.frameVlanTci();
                 ring.get(off + 12, buffer, 16, len - 12);
                 out = len + 4;
+                offload = VirtioNetHeader.shiftCsumStart(offload, 4); // csum_start counted without the tag
             } else if (len <= buffer.length) {
                 ring.get(off, buffer, 0, len);
                 out = len;
@@ -108,7 +129,7 @@ final class AfPacketPort implements PacketPort {
                 continue;
             }
             n++;
-            if (!sink.frame(buffer, 0, out)) {
+            if (!sink.frame(buffer, 0, out, offload)) {
                 break;
             }
         }
@@ -123,6 +144,46 @@ final class AfPacketPort implements PacketPort {
         }
         refused++;
         return false;
+    }
+
+    @Override
+    public boolean send(byte[] frame, int off, int len, long offload) {
+        if (offload == 0) {
+            return send(frame, off, len);
+        }
+        if (!vnet) {
+            refused++;
+            return false;
+        }
+        VirtioNetHeader.write(vnetOut, 0, offload, headerLength(frame, off, len, offload));
+        if (tx.offer(frame, off, len, vnetOut, 0)) {
+            return true;
+        }
+        refused++;
+        return false;
+    }
+
+    /**
+     * hdr_len for a frame with a partial checksum: up to the end of its TCP header (csum_offset 16: the data offset
+     * nibble says how long) or UDP header; the kernel copies that much into the skb's linear part.
+     */
+    static int headerLength(byte[] frame, int off, int len, long offload) {
+        int start = VirtioNetHeader.csumStart(offload);
+        int field = VirtioNetHeader.csumOffset(offload);
+        if (field == 16 && start + 13 <= len) {
+            return Math.min(len, start + ((frame[off + start + 12] & 0xF0) >>> 2));
+        }
+        return Math.min(len, start + field + 2);
+    }
+
+    @Override
+    public boolean offloads() {
+        return vnet;
+    }
+
+    @Override
+    public int mtu() {
+        return tx.mtu();
     }
 
     @Override

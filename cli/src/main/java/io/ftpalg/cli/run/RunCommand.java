@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code ftp-alg run --config FILE}: takes over the two interfaces named in the config and runs the gateway until
  * SIGINT/SIGTERM, then prints its counters. Refuses to start, with one line saying why, when an interface is
- * missing or down, the process may not open raw sockets, or an interface has offloads on that would hand it
- * frames larger than the wire (GRO/GSO/TSO) with partial checksums.
+ * missing or down, or the process may not open raw sockets. Interface offloads (GRO/GSO/TSO, checksum offload)
+ * may stay on: with {@code --offloads on} (the default) the AF_PACKET sockets use PACKET_VNET_HDR and take
+ * super-frames and partial checksums as they are ({@link AfPacketPort}); {@code --offloads refuse} is the old
+ * behaviour, refusing to start while any of them is on.
  */
 @Command(
         name = "run",
@@ -76,6 +78,15 @@ public final class RunCommand implements Callable<Integer> {
     int rxHoldoffUs = DEFAULT_HOLDOFF_US;
 
     static final int DEFAULT_HOLDOFF_US = 50;
+
+    @Option(
+            names = "--offloads",
+            paramLabel = "on|refuse",
+            description =
+                    "interface offloads (GRO/GSO/TSO, tx checksumming): on (default: PACKET_VNET_HDR, super-frames"
+                            + " forwarded whole and segmented by the kernel, partial checksums finished by it) or refuse"
+                            + " (refuse to start while any is on; then every frame is a wire frame). --io pcap always refuses")
+    String offloads = "on";
 
     @Option(names = "--quiet", description = "do not print events as they happen")
     boolean quiet;
@@ -135,6 +146,12 @@ public final class RunCommand implements Callable<Integer> {
             if (!"afpacket".equals(io) && !"pcap".equals(io)) {
                 return refuse("--io must be afpacket or pcap, not " + io);
             }
+            if (!"on".equals(offloads) && !"refuse".equals(offloads)) {
+                return refuse("--offloads must be on or refuse, not " + offloads);
+            }
+            if (vnet()) {
+                continue; // PACKET_VNET_HDR: any offload setting is fine
+            }
             try {
                 Offloads off = Offloads.check(pc[p].interfaceName());
                 if (!off.safeForRawSockets()) {
@@ -175,7 +192,8 @@ public final class RunCommand implements Callable<Integer> {
                         + (rxVersion == PacketRxRing.Version.V2
                                 ? "TPACKET_V2"
                                 : "TPACKET_V3, block timeout " + rxBlockTimeoutMs + " ms")
-                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2)"
+                        + ", hold-off " + rxHoldoffUs + " us, TX TPACKET_V2, "
+                        + (vnet() ? "offloads on: PACKET_VNET_HDR" : "offloads refused") + ")"
                 : io + " I/O";
         System.out.println("ftp-alg run: " + cfg.mode().name().toLowerCase() + " mode, " + ioDesc + ", "
                 + cfg.pipeline().workers() + " worker(s), ring "
@@ -221,6 +239,9 @@ public final class RunCommand implements Callable<Integer> {
             outside.close();
             return refuse(opsRefusal);
         }
+        Config localized = cfg;
+        Reloader reloader = new Reloader(config, dp, localized, c -> withInterfaceMacs(c, info), System.out);
+        installReload(reloader, operations);
         CountDownLatch stopRequested = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stoppedOnce = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stopAll = () -> {
@@ -279,6 +300,32 @@ public final class RunCommand implements Callable<Integer> {
                 engines);
     }
 
+    /**
+     * SIGHUP reloads the config file (the JVM's default for SIGHUP is to stop, as it was before), and so does
+     * {@code {"cmd":"reload"}} on the control socket ({@code ftp-alg reload}).
+     */
+    private static void installReload(Reloader reloader, Operations operations) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(reloader::reload, "ftp-alg-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            System.out.println("  SIGHUP not available here: " + e.getMessage());
+        }
+        io.ftpalg.cli.control.ControlServer control = operations.control();
+        if (control != null) {
+            control.register("reload", (request, reply) -> {
+                Reloader.Result r = reloader.reload();
+                if (!r.applied()) {
+                    throw new io.ftpalg.cli.control.ControlServer.ControlException(r.message());
+                }
+                reply.end().put("applied", true).put("dropped", r.dropped()).put("message", r.message());
+            });
+        }
+    }
+
     private void writeStatsForever(Dataplane dp) {
         Path tmp = statsFile.resolveSibling(statsFile.getFileName() + ".tmp");
         while (true) {
@@ -308,7 +355,12 @@ public final class RunCommand implements Callable<Integer> {
     private PacketPort open(String ifname, PacketRxRing.Version rxVersion) throws Exception {
         return "pcap".equals(io)
                 ? new PcapPort(ifname)
-                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs);
+                : new AfPacketPort(ifname, rxVersion, rxBlockTimeoutMs, rxHoldoffUs, vnet());
+    }
+
+    /** PACKET_VNET_HDR on the AF_PACKET ports: {@code --offloads on} with {@code --io afpacket}. */
+    private boolean vnet() {
+        return "on".equals(offloads) && "afpacket".equals(io);
     }
 
     /** Router mode needs each port's MAC: the interface's own, unless the config names one. */
@@ -351,6 +403,12 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("  %-36s %d%n", "pipeline-transmitted", dp.transmitted());
         System.out.printf("  %-36s %d%n", "drop-pipeline-ring-full", dp.ringFullDrops());
         System.out.printf("  %-36s %d%n", "drop-pipeline-oversize", dp.oversizeDrops());
+        io.ftpalg.engine.pipeline.OffloadTransmit o = dp.offloadTransmit();
+        System.out.printf("  %-36s %d%n", "offload-super-frames-whole", o.superFramesWhole());
+        System.out.printf(
+                "  %-36s %d (%d segments)%n", "offload-super-frames-cut", o.superFramesCut(), o.segmentsCut());
+        System.out.printf("  %-36s %d%n", "offload-gso-resized", o.gsoResized());
+        System.out.printf("  %-36s %d%n", "drop-offload-unsupported", o.unsupported());
         System.out.printf("  %-36s %d%n", "drop-port-" + inside.name(), inside.drops());
         System.out.printf("  %-36s %d%n", "drop-port-" + outside.name(), outside.drops());
         for (PacketPort p : new PacketPort[] {inside, outside}) {
