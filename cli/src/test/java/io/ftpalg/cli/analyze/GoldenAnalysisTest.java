@@ -77,7 +77,12 @@ class GoldenAnalysisTest {
                 // FTPS (vsftpd, curl --ssl-reqd): AUTH TLS, 234, then TLS.
                 c("snat-ftps/client", "control-encrypted"),
                 c("snat-ftps/server", "control-encrypted"),
-                c("snat-ftps/gateway", "control-encrypted"));
+                c("snat-ftps/gateway", "control-encrypted"),
+                // A load balancer forwarding the passive port range to another backend: seen behind it (the
+                // gateway's inside), the data connection lands at 192.0.2.21, not at 192.0.2.20.
+                c("lb-backend-mismatch/client", "data-connection-reset"),
+                c("lb-backend-mismatch/server", "data-connection-never-seen"),
+                c("lb-backend-mismatch/gateway", "data-connection-reset", "load-balancer-backend-mismatch"));
     }
 
     @ParameterizedTest(name = "{0}")
