@@ -52,6 +52,62 @@ class ReplayCommandTest {
         assertTrue(Files.size(out) > 0);
     }
 
+    /** -o or -r naming the capture (or the config) would overwrite what is being read: refused, input intact. */
+    @Test
+    void outputThatIsTheInputIsRefused() throws Exception {
+        Path capture = tmp.resolve("in.pcapng");
+        Path conf = tmp.resolve("gw.conf");
+        Run demo = run(
+                "replay", "-o", capture.toString(), "-r", tmp.resolve("r.json").toString());
+        assertEquals(0, demo.code(), demo.err());
+        Files.writeString(conf, new String(ReplayCommand.resourceText(ReplayCommand.DEMO_CONFIG)));
+        byte[] before = Files.readAllBytes(capture);
+        Run o = run("replay", "-c", conf.toString(), "-o", capture.toString(), capture.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("ftp-alg replay: -o " + capture + " is the capture being replayed"), o.err());
+        Run viaDots = run(
+                "replay",
+                "-c",
+                conf.toString(),
+                "-r",
+                tmp.resolve("x/../in.pcapng").toString(),
+                capture.toString());
+        assertEquals(2, viaDots.code());
+        assertTrue(viaDots.err().contains("is the capture being replayed"), viaDots.err());
+        Run cfg = run("replay", "-c", conf.toString(), "-r", conf.toString(), capture.toString());
+        assertEquals(2, cfg.code());
+        assertTrue(cfg.err().contains("is the config file"), cfg.err());
+        Run both = run(
+                "replay",
+                "-c",
+                conf.toString(),
+                "-o",
+                tmp.resolve("o").toString(),
+                "-r",
+                tmp.resolve("o").toString(),
+                capture.toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("-o and -r name the same file"), both.err());
+        assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Files.readAllBytes(capture)));
+    }
+
+    @Test
+    void versionAndUnwritableOutputs() throws Exception {
+        Run v = run("replay", "-V");
+        assertEquals(0, v.code());
+        assertEquals(Main.VERSION, v.out().trim());
+        Run o = run(
+                "replay",
+                "-o",
+                "/proc/ftp-alg-no/out.pcapng",
+                "-r",
+                tmp.resolve("r.json").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("ftp-alg replay: "), o.err());
+        assertTrue(!o.err().contains("Exception"), o.err());
+        assertTrue(o.err().contains("/proc/ftp-alg-no/out.pcapng"), o.err());
+    }
+
     @Test
     void missingCaptureIsAOneLineError() {
         Run r = run("replay", "--config", "x.conf", tmp.resolve("nope.pcap").toString());
