@@ -19,26 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * established flows as fast as it drains them, while the flow table holds {@code FILL} more (SYN-only) flows;
  * measured in alternating windows of {@code SECONDS} s: nothing else going on, and {@code ftp-alg conntrack -L}
  * of the whole table running back to back over the real control socket (server, JSON, client reading every
- * line), and {@code /metrics} scraped every 100 ms (ten times a fast Prometheus). Prints packets per second of
+ * line), and {@code /metrics} scraped every {@code SCRAPE_MS} ms. Prints packets per second of
  * each window and the ratios. Not JMH: the load is a second activity, not a
  * measured method.
  *
  * <pre>
  * java $CHRONICLE_FLAGS -cp benchmarks/target/benchmarks.jar io.ftpalg.engine.pipeline.OperateUnderLoad \
- *     [FILL=1000000] [SECONDS=5] [ROUNDS=3] [WORKERS=1]
+ *     [FILL=1000000] [SECONDS=5] [ROUNDS=3] [WORKERS=1] [SCRAPE_MS=100]
  * </pre>
  */
 public final class OperateUnderLoad {
     static final int STRIDE = 128;
     static final int HOT = 1024;
-    /** Scrape interval in the scraping windows (a fast Prometheus scrapes every 1-15 s). */
-    static final long SCRAPE_INTERVAL_MS = 100;
+    /** Scrape interval in the scraping windows (argument 5; Prometheus' default is 60 s, common 15 s). */
+    static long SCRAPE_INTERVAL_MS = 100;
 
     public static void main(String[] args) throws Exception {
         int fill = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        SCRAPE_INTERVAL_MS = args.length > 4 ? Long.parseLong(args[4]) : 100;
         String config = Tcp.CONFIG
                 + "flows max " + (fill + HOT + 4096) + "\n"
                 + "flows per-source-rate 0\n"
