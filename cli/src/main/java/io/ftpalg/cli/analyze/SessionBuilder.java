@@ -242,7 +242,8 @@ final class SessionBuilder {
             case 331, 332 -> "asks for the password";
             case 200 -> "command accepted";
             case 150, 125 -> "the data connection is open (or about to be): the transfer starts";
-            case 226, 250 -> "transfer complete; the data connection is closed";
+            case 226 -> "transfer complete; the data connection is closed";
+            case 250 -> "done";
             case 234 -> "from here on the control connection is encrypted (TLS): no device can read or rewrite it";
             case 421 -> "the server closes the control connection (often: it was idle too long)";
             case 425 -> "the server could not open the data connection";
