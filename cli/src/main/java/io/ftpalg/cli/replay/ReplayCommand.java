@@ -65,6 +65,19 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " configured mac)")
     boolean verify;
 
+    @Option(
+            names = "--with-input",
+            description = "also write each input frame to the output pcapng, on the port it came in on, before the"
+                    + " gateway's output: one file that looks like a capture of both ports of a router")
+    boolean withInput;
+
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description = "stream every event (rewrites, expectations, flows, drops) to FILE as JSON Lines, the"
+                    + " schema of run --events (README 'Events')")
+    Path events;
+
     @Option(names = "--quiet", description = "print only the summary line")
     boolean quiet;
 
@@ -98,11 +111,23 @@ public final class ReplayCommand implements Callable<Integer> {
                 cfgName = config.toString();
             }
             String clash = clash(capture, config, output, report);
+            if (clash == null && events != null) {
+                if (same(events, output)) {
+                    clash = "--events and -o name the same file " + events;
+                } else if (same(events, report)) {
+                    clash = "--events and -r name the same file " + events;
+                } else if (same(events, capture)) {
+                    clash = "--events " + events + " is the capture being replayed: writing it would destroy the"
+                            + " input (choose another events file)";
+                } else if (config != null && same(events, config)) {
+                    clash = "--events " + events + " is the config file (choose another events file)";
+                }
+            }
             if (clash != null) {
                 System.err.println("ftp-alg replay: " + clash);
                 return 2;
             }
-            Replayer.Options o = new Replayer.Options(capture, cfg, cfgName, output, report, verify);
+            Replayer.Options o = new Replayer.Options(capture, cfg, cfgName, output, report, verify, withInput, events);
             Replayer.Result r = new Replayer(o).run();
             if (quiet) {
                 System.out.printf(
