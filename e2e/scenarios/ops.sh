@@ -22,6 +22,13 @@ CT() { "$FTPALG" conntrack --socket "$SOCK" "$@"; }
 command -v promtool >/dev/null 2>&1 || "$HERE/scripts/setup" prometheus >/dev/null ||
   { sc_fail setup "promtool missing and could not be installed (Debian package prometheus)"; sc_finish; }
 
+# The shipped systemd unit parses cleanly (paths pointed at this checkout; verify prints nothing when it is).
+if command -v systemd-analyze >/dev/null 2>&1; then
+  sed "s|/opt/ftp-alg|$HERE|g" "$HERE/packaging/systemd/ftp-alg.service" >"$W/ftp-alg.service"
+  systemd-analyze verify "$W/ftp-alg.service" >"$W/out/verify.txt" 2>&1
+  sc_check systemd-unit-verify "systemd-analyze verify: $(head -3 "$W/out/verify.txt")" test ! -s "$W/out/verify.txt"
+fi
+
 topo_up snat --gw none --prefix "$TOPO_PREFIX" || { sc_fail topology "netns-topology up failed"; sc_finish; }
 sc_tree "$W/root"
 head -c 3000000 /dev/urandom >"$W/root/pub/big.bin"
@@ -35,6 +42,12 @@ sc_vsftpd "$NS_SRV" 21 "$W/root" vs || { sc_fail vsftpd "did not start"; sc_fini
   echo "firewall inbound deny"
   echo "ftp expect-timeout 60s"
 } >"$W/gw.conf"
+sc_check config-check "ftp-alg check refused the scenario's config" "$FTPALG" check --config "$W/gw.conf"
+echo "route 0.0.0.0/0 via 203.0.113.254" >"$W/bad.conf.tail"
+cat "$W/gw.conf" "$W/bad.conf.tail" >"$W/bad.conf"
+"$FTPALG" check --config "$W/bad.conf" >"$W/out/check-bad.txt" 2>&1
+sc_check config-check-route "check exit $? / $(head -2 "$W/out/check-bad.txt")" \
+  grep -q "bad.conf:[0-9]*: route 0.0.0.0/0 via 203.0.113.254: the next hop is on no connected network" "$W/out/check-bad.txt"
 sc_start_ftp_alg "$W/gw.conf" --control-socket "$SOCK" --events "$EVENTS" --metrics "$METRICS" ||
   { sc_fail ftp-alg "did not start"; sc_finish; }
 sc_check socket-root-only "control socket is $(stat -c %a "$SOCK" 2>/dev/null), want 600" \

@@ -8,16 +8,20 @@ import picocli.CommandLine.Command;
 @Command(
         name = "ftp-alg",
         mixinStandardHelpOptions = true,
-        version = "ftp-alg 0.1.0",
+        version = Main.VERSION,
         description = "Packet-level FTP application layer gateway.",
         subcommands = {
             ReplayCommand.class,
             io.ftpalg.cli.run.RunCommand.class,
             io.ftpalg.cli.analyze.AnalyzeCommand.class,
             io.ftpalg.cli.control.ConntrackCommand.class,
-            io.ftpalg.cli.control.ReloadCommand.class
+            io.ftpalg.cli.control.ReloadCommand.class,
+            io.ftpalg.cli.check.CheckCommand.class
         })
 public final class Main implements Runnable {
+    /** What {@code ftp-alg -V} and every subcommand's {@code -V} print. */
+    public static final String VERSION = "ftp-alg 0.1.0";
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);

@@ -19,23 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * established flows as fast as it drains them, while the flow table holds {@code FILL} more (SYN-only) flows;
  * measured in alternating windows of {@code SECONDS} s: nothing else going on, and {@code ftp-alg conntrack -L}
  * of the whole table running back to back over the real control socket (server, JSON, client reading every
- * line). Prints packets per second of each window and the ratio. Not JMH: the load is a second activity, not a
+ * line), and {@code /metrics} scraped every {@code SCRAPE_MS} ms. Prints packets per second of
+ * each window and the ratios. Not JMH: the load is a second activity, not a
  * measured method.
  *
  * <pre>
  * java $CHRONICLE_FLAGS -cp benchmarks/target/benchmarks.jar io.ftpalg.engine.pipeline.OperateUnderLoad \
- *     [FILL=1000000] [SECONDS=5] [ROUNDS=3] [WORKERS=1]
+ *     [FILL=1000000] [SECONDS=5] [ROUNDS=3] [WORKERS=1] [SCRAPE_MS=100]
  * </pre>
  */
 public final class OperateUnderLoad {
     static final int STRIDE = 128;
     static final int HOT = 1024;
+    /** Scrape interval in the scraping windows (argument 5; Prometheus' default is 60 s, common 15 s). */
+    static long SCRAPE_INTERVAL_MS = 100;
 
     public static void main(String[] args) throws Exception {
         int fill = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        SCRAPE_INTERVAL_MS = args.length > 4 ? Long.parseLong(args[4]) : 100;
         String config = Tcp.CONFIG
                 + "flows max " + (fill + HOT + 4096) + "\n"
                 + "flows per-source-rate 0\n"
@@ -57,6 +61,13 @@ public final class OperateUnderLoad {
         hub.start();
         server.start();
         dp.start();
+        io.ftpalg.cli.metrics.Metrics metrics = io.ftpalg.cli.metrics.Metrics.start(
+                new io.ftpalg.cli.metrics.Metrics.InetAddressAndPort(java.net.InetAddress.getLoopbackAddress(), 0),
+                dp,
+                hub,
+                ports.inside,
+                ports.outside);
+        java.net.URI metricsUri = java.net.URI.create("http://127.0.0.1:" + metrics.port() + "/metrics");
 
         // Table filler: SYNs of `fill` flows (client 192.0.2.(1 + i % 250), its own server per client, so that NAT
         // keeps every port), chunked to keep the set-up arrays small.
@@ -123,7 +134,7 @@ public final class OperateUnderLoad {
         long flows = countFlows(sock);
         System.out.printf("set-up: %d flows in the table, %d workers%n", flows, workers);
         long t0 = System.nanoTime();
-        FlowSnapshot snap = new FlowSnapshot(2048);
+        FlowSnapshot snap = new FlowSnapshot(1024); // Conntrack.CHUNK
         snap.from(0);
         int chunks = 0;
         long copied = 0;
@@ -166,11 +177,9 @@ public final class OperateUnderLoad {
                 try (ControlClient c = new ControlClient(sock)) {
                     c.send(ControlServer.JSON.createObjectNode().put("cmd", "flows"));
                     JsonNode n;
-                    long lines = 0;
                     while ((n = c.next()) != null && !n.has("end") && !n.has("error")) {
-                        lines++;
+                        listed.incrementAndGet();
                     }
-                    listed.addAndGet(lines);
                     listings.incrementAndGet();
                 } catch (Exception e) {
                     System.out.println("listing failed: " + e);
@@ -180,10 +189,36 @@ public final class OperateUnderLoad {
         });
         lister.setDaemon(true);
         lister.start();
+        AtomicBoolean scraping = new AtomicBoolean();
+        AtomicLong scrapes = new AtomicLong();
+        Thread scraper = new Thread(() -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest req =
+                    java.net.http.HttpRequest.newBuilder(metricsUri).build();
+            while (true) {
+                try {
+                    if (!scraping.get()) {
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+                    scrapes.incrementAndGet();
+                    Thread.sleep(SCRAPE_INTERVAL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    System.out.println("scrape failed: " + e);
+                    return;
+                }
+            }
+        });
+        scraper.setDaemon(true);
+        scraper.start();
 
         Thread.sleep(2000); // warm-up
         double base = 0;
         double withList = 0;
+        double withScrape = 0;
         for (int r = 0; r < rounds; r++) {
             double a = window(ports, seconds);
             listing.set(true);
@@ -196,13 +231,28 @@ public final class OperateUnderLoad {
                     "round %d: no listing %.3f Mpps | listing %.3f Mpps (%d flows listed in %d s, %d full listings"
                             + " finished) | ratio %.3f%n",
                     r, a / 1e6, b / 1e6, lines, seconds, listings.get() - n0, b / a);
+            scraping.set(true);
+            long s0 = scrapes.get();
+            double c = window(ports, seconds);
+            scraping.set(false);
+            System.out.printf(
+                    "round %d: scraping /metrics every %d ms: %.3f Mpps (%d scrapes) | ratio %.3f%n",
+                    r, SCRAPE_INTERVAL_MS, c / 1e6, scrapes.get() - s0, c / a);
             base += a;
             withList += b;
+            withScrape += c;
             Thread.sleep(1000);
         }
         System.out.printf(
-                "mean: no listing %.3f Mpps, listing %.3f Mpps, ratio %.3f; ring-full drops %d%n",
-                base / rounds / 1e6, withList / rounds / 1e6, withList / base, dp.ringFullDrops());
+                "mean: nothing %.3f Mpps, listing %.3f Mpps (ratio %.3f), scraping %.3f Mpps (ratio %.3f);"
+                        + " ring-full drops %d%n",
+                base / rounds / 1e6,
+                withList / rounds / 1e6,
+                withList / base,
+                withScrape / rounds / 1e6,
+                withScrape / base,
+                dp.ringFullDrops());
+        metrics.close();
         ports.inside.stop();
         server.close();
         dp.close();

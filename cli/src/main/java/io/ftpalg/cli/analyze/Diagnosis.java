@@ -159,9 +159,12 @@ final class Diagnosis {
                 String ev = null;
                 if (a.otherSide != null) {
                     ev = null; // changed by the device between the two captured sides: TwoSided judges it
-                } else if (!t.address().equals(c.serverAtServer.address()) && !"server".equals(c.capturedNear())) {
-                    // At the server (TTLs say so), a 227 naming another address is the server advertising its
-                    // public one (vsftpd pasv_address), not a fault; at the client it is the server's own one.
+                } else if (!t.address().equals(c.serverAtServer.address())
+                        && !"server".equals(c.capturedNear())
+                        && !c.merged()) {
+                    // At the server (TTLs say so, or the server's half of a connection joined from two
+                    // interfaces), a 227 naming another address is the server advertising its public one (vsftpd
+                    // pasv_address), not a fault; at the client it is the server's own one.
                     ev = "\"" + a.text + "\" names " + t.address() + ", but here the server is "
                             + c.serverAtServer.address()
                             + ": the server's own (inside) address, which no device rewrote.";

@@ -31,6 +31,7 @@ final class FrameReader {
         int undecodable;
         int otherProtocol;
         int otherLinkType;
+        /** Frames cut by the snap length (padded with zeros, analysed). */
         int truncated;
     }
 
@@ -104,6 +105,14 @@ final class FrameReader {
                     Bytes.u16(slot.data, 12, etherType);
                     System.arraycopy(r.data, l3, slot.data, EthernetHeader.LENGTH, n);
                     slot.length = EthernetHeader.LENGTH + n;
+                }
+                if (r.capturedLength < r.originalLength) {
+                    // Cut by the snap length (tcpdump -s): the headers are there, the rest is padded with zeros
+                    // so that the lengths (bytes moved, sequence space) stay right. Control lines are short and
+                    // fit in any usual snap length; data bytes are only counted.
+                    int full = Math.min(slot.length + (r.originalLength - r.capturedLength), slot.data.length);
+                    Arrays.fill(slot.data, slot.length, full, (byte) 0);
+                    slot.length = full;
                 }
                 Counter c = decoder.decode(slot);
                 if (c == Counter.PASS_NON_IP) {

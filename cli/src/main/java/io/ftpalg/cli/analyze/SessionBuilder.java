@@ -44,6 +44,9 @@ final class SessionBuilder {
                     match(cs, s, n, from, until, used, false);
                 }
                 if (n.data.isEmpty() && n.target != null && n.transfer == null && i + 1 == s.negotiations.size()) {
+                    // Real clients negotiate only to transfer: one that then ends the session (or stays idle
+                    // 10 s) without a data connection gave up on it, whether after a connect timeout or at once
+                    // after a reset or an ICMP error that this capture point did not see.
                     TcpConn c = s.control;
                     Frame end = c.firstRst != null ? c.firstRst : c.clientFin != null ? c.clientFin : c.serverFin;
                     n.abandoned = end != null && end.timeNanos >= from
@@ -242,7 +245,8 @@ final class SessionBuilder {
             case 331, 332 -> "asks for the password";
             case 200 -> "command accepted";
             case 150, 125 -> "the data connection is open (or about to be): the transfer starts";
-            case 226, 250 -> "transfer complete; the data connection is closed";
+            case 226 -> "transfer complete; the data connection is closed";
+            case 250 -> "done";
             case 234 -> "from here on the control connection is encrypted (TLS): no device can read or rewrite it";
             case 421 -> "the server closes the control connection (often: it was idle too long)";
             case 425 -> "the server could not open the data connection";

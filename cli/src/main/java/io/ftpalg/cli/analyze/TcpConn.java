@@ -179,6 +179,9 @@ final class TcpConn {
             return "closed by the " + who + " (FIN, frame " + first.number + ")"
                     + (both ? "" : ", other side never closed");
         }
+        if (sawSyn && synAcks.isEmpty()) {
+            return "never established";
+        }
         return "still open at the end of the capture";
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "conntrack",
         mixinStandardHelpOptions = true,
+        version = io.ftpalg.cli.Main.VERSION,
         sortOptions = false,
         description = "Shows and manages a running gateway's flows and expectations (like conntrack-tools).",
         exitCodeListHeading = "%nExit codes:%n",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "replay",
         mixinStandardHelpOptions = true,
+        version = io.ftpalg.cli.Main.VERSION,
         description = {
             "Replays a pcap/pcapng capture through the ftp-alg engine and writes what the gateway would emit.",
             "With no capture given, replays the bundled demo capture with the bundled demo config."
@@ -64,6 +65,19 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " configured mac)")
     boolean verify;
 
+    @Option(
+            names = "--with-input",
+            description = "also write each input frame to the output pcapng, on the port it came in on, before the"
+                    + " gateway's output: one file that looks like a capture of both ports of a router")
+    boolean withInput;
+
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description = "stream every event (rewrites, expectations, flows, drops) to FILE as JSON Lines, the"
+                    + " schema of run --events (README 'Events')")
+    Path events;
+
     @Option(names = "--quiet", description = "print only the summary line")
     boolean quiet;
 
@@ -96,7 +110,24 @@ public final class ReplayCommand implements Callable<Integer> {
                 cfg = ConfigParser.parse(config);
                 cfgName = config.toString();
             }
-            Replayer.Options o = new Replayer.Options(capture, cfg, cfgName, output, report, verify);
+            String clash = clash(capture, config, output, report);
+            if (clash == null && events != null) {
+                if (same(events, output)) {
+                    clash = "--events and -o name the same file " + events;
+                } else if (same(events, report)) {
+                    clash = "--events and -r name the same file " + events;
+                } else if (same(events, capture)) {
+                    clash = "--events " + events + " is the capture being replayed: writing it would destroy the"
+                            + " input (choose another events file)";
+                } else if (config != null && same(events, config)) {
+                    clash = "--events " + events + " is the config file (choose another events file)";
+                }
+            }
+            if (clash != null) {
+                System.err.println("ftp-alg replay: " + clash);
+                return 2;
+            }
+            Replayer.Options o = new Replayer.Options(capture, cfg, cfgName, output, report, verify, withInput, events);
             Replayer.Result r = new Replayer(o).run();
             if (quiet) {
                 System.out.printf(
@@ -109,13 +140,64 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("ftp-alg replay: " + e.getMessage());
             return 2;
-        } catch (NoSuchFileException e) {
-            System.err.println("ftp-alg replay: no such file: " + e.getFile());
-            return 2;
         } catch (IOException e) {
-            System.err.println("ftp-alg replay: " + e.getMessage());
+            System.err.println("ftp-alg replay: " + reason(e));
             return 2;
         }
+    }
+
+    /**
+     * Why the output or report may not be written where asked: it is the capture or the config being read (writing
+     * it would destroy the input), or both outputs are one file. Null when they are distinct.
+     */
+    static String clash(Path capture, Path config, Path output, Path report) {
+        if (same(output, capture)) {
+            return "-o " + output + " is the capture being replayed: writing it would destroy the input (choose"
+                    + " another output file)";
+        }
+        if (same(report, capture)) {
+            return "-r " + report + " is the capture being replayed: writing it would destroy the input (choose"
+                    + " another report file)";
+        }
+        if (config != null && same(output, config)) {
+            return "-o " + output + " is the config file (choose another output file)";
+        }
+        if (config != null && same(report, config)) {
+            return "-r " + report + " is the config file (choose another report file)";
+        }
+        if (same(output, report)) {
+            return "-o and -r name the same file " + output + " (the pcapng and the JSON report need one each)";
+        }
+        return null;
+    }
+
+    /** The same file: by identity when both exist (links, relative paths), else by normalised absolute path. */
+    private static boolean same(Path a, Path b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        try {
+            if (Files.exists(a) && Files.exists(b)) {
+                return Files.isSameFile(a, b);
+            }
+        } catch (IOException e) {
+            // fall back to the names
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /** One line that says what went wrong and with which file, without Java exception class names. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException n) {
+            return "no such file: " + n.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be used");
+        }
+        return e.getMessage() != null ? e.getMessage() : "input/output error";
     }
 
     static String resourceText(String name) throws IOException {

@@ -33,7 +33,25 @@ public final class Replayer {
     public static final int SLOT_CAPACITY = MAX_FRAME + 512;
 
     /** What to replay. {@code output} and {@code report} may be null. */
-    public record Options(Path input, Config config, String configName, Path output, Path report, boolean verify) {}
+    /**
+     * @param withIngress also write every replayed input frame to the output, on the interface it came in on
+     *     (inside 0, outside 1), before what the gateway made of it: the output is then what a capture of both of
+     *     a router's ports looks like (each TCP stream whole on its wire, for Wireshark's Follow TCP Stream)
+     * @param events where to stream every event as JSON Lines (the live schema, {@code EventJson}), or null
+     */
+    public record Options(
+            Path input,
+            Config config,
+            String configName,
+            Path output,
+            Path report,
+            boolean verify,
+            boolean withIngress,
+            Path events) {
+        public Options(Path input, Config config, String configName, Path output, Path report, boolean verify) {
+            this(input, config, configName, output, report, verify, false, null);
+        }
+    }
 
     /** What happened. */
     public record Result(
@@ -71,8 +89,13 @@ public final class Replayer {
         long frames = 0, processed = 0, forwarded = 0, dropped = 0, held = 0, local = 0, reference = 0, unassigned = 0;
         long lastTime = 0;
         List<Map<String, Object>> unassignedFrames = new ArrayList<>();
-        try (CaptureReader in = CaptureReader.open(options.input());
-                Engine engine = new Engine(options.config(), events, SLOT_CAPACITY);
+        try (io.ftpalg.cli.events.JsonLinesSink jsonl =
+                        options.events() == null ? null : new io.ftpalg.cli.events.JsonLinesSink(options.events());
+                CaptureReader in = CaptureReader.open(options.input());
+                Engine engine = new Engine(
+                        options.config(),
+                        jsonl == null ? events : io.ftpalg.cli.events.JsonLinesSink.tee(events, jsonl),
+                        SLOT_CAPACITY);
                 PcapngWriter out = options.output() == null ? null : new PcapngWriter(options.output(), "ftp-alg")) {
             if (out != null) {
                 out.addInterface("inside", LinkType.ETHERNET, MAX_FRAME);
@@ -121,13 +144,17 @@ public final class Replayer {
                     // A snapped frame would be forwarded truncated; count it and skip it rather than guess.
                     dropped++;
                     events.frame(frames);
-                    events.notice(
-                            r.timestampNanos,
-                            "truncated-capture",
-                            "-",
-                            "frame " + frames + " was captured" + " with " + r.capturedLength + " of "
-                                    + r.originalLength + " bytes: not replayed");
+                    (jsonl == null ? events : io.ftpalg.cli.events.JsonLinesSink.tee(events, jsonl))
+                            .notice(
+                                    r.timestampNanos,
+                                    "truncated-capture",
+                                    "-",
+                                    "frame " + frames + " was captured" + " with " + r.capturedLength + " of "
+                                            + r.originalLength + " bytes: not replayed");
                     continue;
+                }
+                if (out != null && options.withIngress()) {
+                    out.write(port, r.timestampNanos, r.data, 0, r.capturedLength, "ftp-alg: received (input)");
                 }
                 System.arraycopy(r.data, 0, slot.data, 0, r.capturedLength);
                 slot.length = r.capturedLength;
@@ -152,7 +179,8 @@ public final class Replayer {
                     dropped++;
                     Counter why = engine.lastDrop();
                     if (why != null && why != Counter.DROP_TCP_NO_FLOW) {
-                        events.notice(r.timestampNanos, "drop", "-", "frame " + frames + " dropped: " + why.label);
+                        (jsonl == null ? events : io.ftpalg.cli.events.JsonLinesSink.tee(events, jsonl))
+                                .notice(r.timestampNanos, "drop", "-", "frame " + frames + " dropped: " + why.label);
                     }
                 }
             }

@@ -55,9 +55,9 @@ final class EventFile implements Consumer<ObjectNode>, AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            if (failures++ == 0) {
-                System.err.println("ftp-alg run: cannot write events to " + (path == null ? "stdout" : path) + ": "
-                        + e.getMessage());
+            if (failures++ == 0) { // once: a full disk would otherwise log once per event
+                org.slf4j.LoggerFactory.getLogger(EventFile.class)
+                        .warn("cannot write events to {}: {}", path == null ? "stdout" : path, e.getMessage());
             }
         }
     }

@@ -1,24 +1,22 @@
 package io.ftpalg.cli.run;
 
 import io.ftpalg.cli.events.Event;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Prints what the gateway does as it happens, one line per negotiation event. Runs on the event hub's dispatcher
+ * Logs what the gateway does as it happens, one line per negotiation event, at INFO on logger {@code ftpalg.events}
+ * (logback.xml prints them as they are: the line starts with the event's time). Runs on the event hub's dispatcher
  * thread, never on a worker (workers only queue events, see {@code EventHub}).
  */
 final class LiveEvents implements Consumer<Event> {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private final PrintStream out;
-
-    LiveEvents(PrintStream out) {
-        this.out = out;
-    }
+    private static final Logger LOG = LoggerFactory.getLogger("ftpalg.events");
 
     private static String t(long nanos) {
         return TIME.format(Instant.ofEpochSecond(0, nanos));
@@ -26,18 +24,20 @@ final class LiveEvents implements Consumer<Event> {
 
     @Override
     public void accept(Event e) {
-        switch (e.type()) {
+        String line = switch (e.type()) {
             case Event.REWRITE ->
-                out.printf(
-                        "%s rewrite %s %s: \"%s\" -> \"%s\" (seq %+d after) [%s]%n",
+                String.format(
+                        "%s rewrite %s %s: \"%s\" -> \"%s\" (seq %+d after) [%s]",
                         t(e.timeNanos()), e.direction(), e.command(), e.before(), e.after(), e.seqDelta(), e.flow());
             case Event.EXPECTATION ->
-                out.printf(
-                        "%s expectation %s: %s%s%n",
+                String.format(
+                        "%s expectation %s: %s%s",
                         t(e.timeNanos()), e.action(), e.text(), e.reason() == null ? "" : " (" + e.reason() + ")");
-            case Event.NOTICE -> out.printf("%s %s: %s [%s]%n", t(e.timeNanos()), e.action(), e.text(), e.flow());
-            default -> {}
+            case Event.NOTICE -> String.format("%s %s: %s [%s]", t(e.timeNanos()), e.action(), e.text(), e.flow());
+            default -> null;
+        };
+        if (line != null) {
+            LOG.info(line);
         }
-        out.flush();
     }
 }

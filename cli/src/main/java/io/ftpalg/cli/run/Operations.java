@@ -24,6 +24,7 @@ import java.io.PrintStream;
  * </pre>
  */
 final class Operations implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Operations.class);
     private final OpsOptions options;
     private final EventHub hub = new EventHub();
     private final PrintStream out;
@@ -35,7 +36,7 @@ final class Operations implements AutoCloseable {
         this.options = options;
         this.out = out;
         if (!quiet) {
-            hub.addTextSink(new LiveEvents(out));
+            hub.addTextSink(new LiveEvents());
         }
     }
 
@@ -74,7 +75,7 @@ final class Operations implements AutoCloseable {
             // logrotate's postrotate sends SIGUSR1: the next event goes to a new file of the same name.
             sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> reopen());
         } catch (IllegalArgumentException e) {
-            out.println("  SIGUSR1 not available here: " + e.getMessage());
+            LOG.warn("SIGUSR1 not available here ({}): the events file cannot be reopened", e.getMessage());
         }
         if (!options.controlSocketOff()) {
             ControlServer s = new ControlServer(options.controlSocketPath());
@@ -87,7 +88,7 @@ final class Operations implements AutoCloseable {
                 if (options.controlSocket != null) {
                     return "control socket " + s.path() + ": " + e.getMessage();
                 }
-                out.println("  no control socket: " + s.path() + ": " + e.getMessage());
+                LOG.warn("no control socket: {}: {}", s.path(), e.getMessage());
             }
         }
         if (metricsAt != null) {

@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
+        version = io.ftpalg.cli.Main.VERSION,
         description = "Runs the gateway live on the two interfaces of the config (needs CAP_NET_RAW).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by SIGINT or SIGTERM (a clean stop)", "2:refused to start (the reason is printed)"})

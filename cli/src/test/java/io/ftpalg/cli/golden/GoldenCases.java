@@ -256,6 +256,51 @@ final class GoldenCases {
                             s.close();
                         }),
                 new Case(
+                        "multiline-227-dnat",
+                        "Security: an inside server published by DNAT answers STAT with a 211- block that carries a"
+                                + " 227 naming its own port 30000 (text a server echoes): passed unchanged, nothing"
+                                + " opened (the outside client's connection to that port is refused); the real 227"
+                                + " after it is rewritten and its data connection works",
+                        DNAT,
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "198.51.100.10", OUT),
+                                    net.host("server", "192.0.2.20", IN));
+                            f.login(40010, "203.0.113.1", 21);
+                            f.command("STAT\r\n");
+                            String block = "211-FTP server status:\r\n227 Entering Passive Mode (192,0,2,20,117,48)\r\n"
+                                    + "211 End of status\r\n";
+                            if (!f.reply(block).equals(block)) {
+                                net.errors.add("the multi-line reply was modified");
+                            }
+                            f.server.listen(30000);
+                            f.client.connect(45500, "203.0.113.1", 30000);
+                            if (!f.server.accepted(30000).isEmpty()) {
+                                net.errors.add("a 227 inside a multi-line reply opened a pinhole");
+                            }
+                            byte[] file = FtpDriver.data(1200, 41);
+                            f.expectSame("STOR", file, f.passiveStor(false, 30001, null, file));
+                            f.quit();
+                        }),
+                new Case(
+                        "late-syn-retransmit",
+                        "Security (issue 9.2): the client's SYN arrives again after the login, as on a lossy,"
+                                + " reordering path; the stream is not moved back, the next PORT is rewritten and"
+                                + " the active transfer completes (the session used to wedge for good)",
+                        SNAT,
+                        net -> {
+                            FtpDriver f = new FtpDriver(
+                                    net,
+                                    net.host("client", "192.0.2.10", IN),
+                                    net.host("server", "198.51.100.20", OUT));
+                            f.login(40011, "198.51.100.20", 21);
+                            f.c.retransmitSyn(false);
+                            byte[] file = FtpDriver.data(1300, 42);
+                            f.expectSame("RETR", file, f.activeRetr(false, 50060, file));
+                            f.quit();
+                        }),
+                new Case(
                         "split-commands-v4",
                         "A PORT split over three segments and a 227 split over two, through"
                                 + " source NAT: held, completed, rewritten across the segment boundary",

@@ -52,6 +52,134 @@ class ReplayCommandTest {
         assertTrue(Files.size(out) > 0);
     }
 
+    /** -o or -r naming the capture (or the config) would overwrite what is being read: refused, input intact. */
+    @Test
+    void outputThatIsTheInputIsRefused() throws Exception {
+        Path capture = tmp.resolve("in.pcapng");
+        Path conf = tmp.resolve("gw.conf");
+        Run demo = run(
+                "replay", "-o", capture.toString(), "-r", tmp.resolve("r.json").toString());
+        assertEquals(0, demo.code(), demo.err());
+        Files.writeString(conf, new String(ReplayCommand.resourceText(ReplayCommand.DEMO_CONFIG)));
+        byte[] before = Files.readAllBytes(capture);
+        Run o = run("replay", "-c", conf.toString(), "-o", capture.toString(), capture.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("ftp-alg replay: -o " + capture + " is the capture being replayed"), o.err());
+        Run viaDots = run(
+                "replay",
+                "-c",
+                conf.toString(),
+                "-r",
+                tmp.resolve("x/../in.pcapng").toString(),
+                capture.toString());
+        assertEquals(2, viaDots.code());
+        assertTrue(viaDots.err().contains("is the capture being replayed"), viaDots.err());
+        Run cfg = run("replay", "-c", conf.toString(), "-r", conf.toString(), capture.toString());
+        assertEquals(2, cfg.code());
+        assertTrue(cfg.err().contains("is the config file"), cfg.err());
+        Run both = run(
+                "replay",
+                "-c",
+                conf.toString(),
+                "-o",
+                tmp.resolve("o").toString(),
+                "-r",
+                tmp.resolve("o").toString(),
+                capture.toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("-o and -r name the same file"), both.err());
+        assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Files.readAllBytes(capture)));
+    }
+
+    /** --with-input: every replayed input frame is in the output too, so the output holds more frames. */
+    @Test
+    void withInputWritesBothWires() throws Exception {
+        Path a = tmp.resolve("a.pcapng");
+        Path b = tmp.resolve("b.pcapng");
+        assertEquals(
+                0,
+                run("replay", "-o", a.toString(), "-r", tmp.resolve("a.json").toString())
+                        .code());
+        Run r = run(
+                "replay",
+                "--with-input",
+                "-o",
+                b.toString(),
+                "-r",
+                tmp.resolve("b.json").toString());
+        assertEquals(0, r.code(), r.err());
+        long outOnly = frames(a);
+        long both = frames(b);
+        assertTrue(outOnly > 0);
+        assertTrue(both > outOnly + outOnly / 2, outOnly + " frames without, " + both + " with the input");
+        assertTrue(
+                new String(Files.readAllBytes(b), StandardCharsets.ISO_8859_1).contains("ftp-alg: received (input)"));
+    }
+
+    /** --events streams the live schema: the demo's PORT rewrite, expectations, flows, RFC 3339 times. */
+    @Test
+    void eventsAreJsonLinesInTheLiveSchema() throws Exception {
+        Path ev = tmp.resolve("ev.jsonl");
+        Run r = run(
+                "replay",
+                "--events",
+                ev.toString(),
+                "-o",
+                tmp.resolve("o.pcapng").toString(),
+                "-r",
+                tmp.resolve("r.json").toString());
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = Files.readAllLines(ev);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        boolean rewrite = false, used = false, flow = false;
+        for (String l : lines) {
+            var n = json.readTree(l);
+            assertTrue(n.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]{15}[+-]\\d\\d:\\d\\d"), l);
+            String t = n.get("event_type").asText();
+            rewrite |= t.equals("ftp_rewrite") && n.at("/ftp/after").asText().equals("PORT 203,0,113,1,195,80");
+            used |= t.equals("expectation")
+                    && n.at("/expectation/action").asText().equals("used");
+            flow |= t.equals("flow") && n.at("/flow/action").asText().equals("new") && n.has("nat");
+        }
+        assertTrue(rewrite && used && flow, "rewrite " + rewrite + " used " + used + " flow " + flow);
+        Run same = run(
+                "replay",
+                "--events",
+                tmp.resolve("o.pcapng").toString(),
+                "-o",
+                tmp.resolve("o.pcapng").toString());
+        assertEquals(2, same.code());
+        assertTrue(same.err().contains("--events and -o name the same file"), same.err());
+    }
+
+    private static long frames(Path p) throws Exception {
+        try (io.ftpalg.pcap.CaptureReader in = io.ftpalg.pcap.CaptureReader.open(p)) {
+            io.ftpalg.pcap.PcapRecord rec = new io.ftpalg.pcap.PcapRecord(70_000);
+            long n = 0;
+            while (in.next(rec)) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void versionAndUnwritableOutputs() throws Exception {
+        Run v = run("replay", "-V");
+        assertEquals(0, v.code());
+        assertEquals(Main.VERSION, v.out().trim());
+        Run o = run(
+                "replay",
+                "-o",
+                "/proc/ftp-alg-no/out.pcapng",
+                "-r",
+                tmp.resolve("r.json").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("ftp-alg replay: "), o.err());
+        assertTrue(!o.err().contains("Exception"), o.err());
+        assertTrue(o.err().contains("/proc/ftp-alg-no/out.pcapng"), o.err());
+    }
+
     @Test
     void missingCaptureIsAOneLineError() {
         Run r = run("replay", "--config", "x.conf", tmp.resolve("nope.pcap").toString());
