@@ -96,6 +96,12 @@ final class Diagnosis {
         return out;
     }
 
+    /** Where the capture was taken, when the TTLs tell (see {@link TcpConn#capturedNear}). */
+    private static String where(TcpConn c) {
+        String near = c.capturedNear();
+        return near == null ? "" : " (By the TTLs, this capture was taken at the " + near + "'s end.)";
+    }
+
     private static String finalReply(Negotiation n) {
         FtpLine fin = n.finalTransferReply();
         return fin != null ? "; the server then said \"" + fin.text + "\"" : "";
@@ -159,9 +165,12 @@ final class Diagnosis {
                 String ev = null;
                 if (a.otherSide != null) {
                     ev = null; // changed by the device between the two captured sides: TwoSided judges it
-                } else if (!t.address().equals(c.serverAtServer.address()) && !"server".equals(c.capturedNear())) {
-                    // At the server (TTLs say so), a 227 naming another address is the server advertising its
-                    // public one (vsftpd pasv_address), not a fault; at the client it is the server's own one.
+                } else if (!t.address().equals(c.serverAtServer.address())
+                        && !"server".equals(c.capturedNear())
+                        && !c.merged()) {
+                    // At the server (TTLs say so, or the server's half of a connection joined from two
+                    // interfaces), a 227 naming another address is the server advertising its public one (vsftpd
+                    // pasv_address), not a fault; at the client it is the server's own one.
                     ev = "\"" + a.text + "\" names " + t.address() + ", but here the server is "
                             + c.serverAtServer.address()
                             + ": the server's own (inside) address, which no device rewrote.";
@@ -200,7 +209,7 @@ final class Diagnosis {
                             who + ", " + d.client + " -> " + d.server + ", sent " + d.syns.size() + " SYN and got no"
                                     + " answer in this capture: dropped between here and " + d.server.address()
                                     + " (a firewall on the " + (n.active ? "client" : "server") + "'s side)"
-                                    + finalReply(n) + ".",
+                                    + finalReply(n) + "." + where(c),
                             concat(frames(a, n.transfer), dataFrames(n))));
                 case REFUSED ->
                     out.add(new Finding(

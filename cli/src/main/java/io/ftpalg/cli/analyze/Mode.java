@@ -38,7 +38,7 @@ enum Mode {
                     + " connection."),
     DATA_CONNECTION_NEVER_SEEN(
             "data-connection-never-seen",
-            "a transfer was asked for but no data connection appeared in the capture",
+            "a negotiated data connection never appeared in the capture",
             "The data connection was blocked before it reached the capture point, or went to an address that"
                     + " does not route here. Capture on the other side too; an FTP ALG on the NAT or firewall in"
                     + " between rewrites the address and opens the pinhole."),

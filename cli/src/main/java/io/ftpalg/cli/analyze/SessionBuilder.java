@@ -44,6 +44,9 @@ final class SessionBuilder {
                     match(cs, s, n, from, until, used, false);
                 }
                 if (n.data.isEmpty() && n.target != null && n.transfer == null && i + 1 == s.negotiations.size()) {
+                    // Real clients negotiate only to transfer: one that then ends the session (or stays idle
+                    // 10 s) without a data connection gave up on it, whether after a connect timeout or at once
+                    // after a reset or an ICMP error that this capture point did not see.
                     TcpConn c = s.control;
                     Frame end = c.firstRst != null ? c.firstRst : c.clientFin != null ? c.clientFin : c.serverFin;
                     n.abandoned = end != null && end.timeNanos >= from
