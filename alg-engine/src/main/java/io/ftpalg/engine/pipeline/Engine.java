@@ -146,18 +146,21 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                 : new EngineState(stateDir, flows, sessions, seqAdjust, new long[] {
                     ftpConfig.sessions(), ftpConfig.maxExpectPerSession(), ftpConfig.maxExpect()
                 });
-        try {
-            this.expectations = new ExpectationTable(
-                    ftpConfig.sessions(),
-                    ftpConfig.maxExpectPerSession(),
-                    ftpConfig.maxExpect(),
-                    state == null ? null : state.expectationMapFile());
-        } catch (IllegalStateException e) {
-            state.close();
-            throw new io.ftpalg.engine.state.StateException(e.getMessage(), e);
-        }
+        this.expectations = openExpectations(ftpConfig, state, stateDir);
         if (state != null) {
-            state.restore(expectations);
+            try {
+                state.restore(expectations);
+            } catch (RuntimeException e) {
+                // Anything a restore trips over (a map Chronicle cannot read back) is a refusal with the reason.
+                expectations.close();
+                state.crash();
+                throw e instanceof io.ftpalg.engine.state.StateException se
+                        ? se
+                        : new io.ftpalg.engine.state.StateException(
+                                "cannot restore the state in " + stateDir.dir() + ": " + e
+                                        + " (run with --state-reset to start with empty state)",
+                                e);
+            }
         }
         this.ftp = new FtpControl(sessions, seqAdjust, flows, ftpConfig, this, counters, events, slotCapacity);
         this.keepalive = new ControlKeepalive(sessions, flows, ftpConfig.keepaliveMs());
@@ -174,6 +177,32 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
             counters.inc(Counter.EXPECT_REMOVED_WITH_CONTROL);
             reportExpectation("removed", e, "control connection ended");
         };
+    }
+
+    /**
+     * The expectation table: in memory, or the state directory's persisted map. A map Chronicle cannot recover is
+     * refused (StateException), or with {@code --state-reset} replaced by an empty one.
+     */
+    private static ExpectationTable openExpectations(FtpConfig ftp, EngineState state, StateDir dir) {
+        if (state == null) {
+            return new ExpectationTable(ftp.sessions(), ftp.maxExpectPerSession(), ftp.maxExpect());
+        }
+        java.io.File file = state.expectationMapFile();
+        try {
+            return new ExpectationTable(ftp.sessions(), ftp.maxExpectPerSession(), ftp.maxExpect(), file);
+        } catch (IllegalStateException e) {
+            if (dir.reset() && file.delete()) {
+                try {
+                    return new ExpectationTable(ftp.sessions(), ftp.maxExpectPerSession(), ftp.maxExpect(), file);
+                } catch (IllegalStateException again) {
+                    state.crash();
+                    throw new io.ftpalg.engine.state.StateException(again.getMessage(), again);
+                }
+            }
+            state.crash();
+            throw new io.ftpalg.engine.state.StateException(
+                    e.getMessage() + " (run with --state-reset to start with empty state)", e);
+        }
     }
 
     private static long macValue(MacAddress mac) {

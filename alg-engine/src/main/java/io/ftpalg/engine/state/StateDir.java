@@ -86,11 +86,13 @@ public record StateDir(Path dir, boolean reset, LongSupplier wallClockMs) {
         } catch (IOException e) {
             throw new StateException("cannot create the state directory " + dir + ": " + e.getMessage(), e);
         }
-        FileChannel ch;
+        FileChannel ch = null;
         FileLock lock;
         try {
             ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process (a second Root on the same directory)
         } catch (IOException e) {
             throw new StateException("cannot lock " + dir.resolve("lock") + ": " + e.getMessage(), e);
         }
@@ -118,12 +120,14 @@ public record StateDir(Path dir, boolean reset, LongSupplier wallClockMs) {
         boolean resetWorkers = reset && !header.loaded();
         if (resetWorkers) {
             // The pipeline header was rebuilt (or never existed): workers' files from another layout must go.
-            for (int i = 0; ; i++) {
-                Path w = dir.resolve("worker-" + i);
-                if (!Files.isDirectory(w)) {
-                    break;
+            try (var list = Files.list(dir)) {
+                for (Path w : (Iterable<Path>) list::iterator) {
+                    if (Files.isDirectory(w) && w.getFileName().toString().matches("worker-[0-9]+")) {
+                        deleteQuietly(w);
+                    }
                 }
-                deleteQuietly(w);
+            } catch (IOException e) {
+                throw new StateException("cannot list " + dir + ": " + e.getMessage(), e);
             }
         }
         return new Root(dir, reset, ch, lock, header);

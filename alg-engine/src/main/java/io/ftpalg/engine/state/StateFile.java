@@ -119,9 +119,15 @@ public final class StateFile implements AutoCloseable {
             FileChannel ch = FileChannel.open(
                     path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (!exists) {
+                // Zeros written out, not a sparse file: a worker's first store into a page of the mapping must not
+                // make the file system allocate blocks (a page fault that waits for the disk). Zero = never written.
                 ch.truncate(0);
-                // Sparse: untouched records read as zero (checksum 0 = never written).
-                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(1 << 20);
+                for (long pos = 0; pos < size; ) {
+                    zeros.clear();
+                    zeros.limit((int) Math.min(zeros.capacity(), size - pos));
+                    pos += ch.write(zeros, pos);
+                }
             }
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
             m.order(ByteOrder.nativeOrder());

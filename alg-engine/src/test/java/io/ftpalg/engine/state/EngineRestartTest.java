@@ -307,4 +307,31 @@ class EngineRestartTest {
         assertEquals(1, r.expectations, r.toString());
         e3.close();
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aDamagedExpectationMapIsNeverHalfUsed() throws Exception {
+        Config cfg = ConfigParser.parse(SNAT, "snat");
+        engine(cfg).close();
+        Path map = tmp.resolve("worker-0/expect.cmap");
+        java.nio.file.Files.write(map, "garbage, not a Chronicle Map".getBytes());
+        // Chronicle's recoverPersistedTo either refuses the file (seen: "shorter than the header size") or rebuilds
+        // it from the builder's own configuration (seen too, reported as repaired corruptions): either way nothing
+        // of the damaged file is used.
+        try {
+            Engine e = engine(cfg);
+            assertEquals(0, e.expectations().size());
+            assertTrue(e.state().report.expectCorruptions > 0, e.state().report.toString());
+            e.close();
+        } catch (StateException refused) {
+            assertTrue(refused.getMessage().contains("expect.cmap"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("--state-reset"), refused.getMessage());
+        }
+        java.nio.file.Files.write(map, "garbage, not a Chronicle Map".getBytes());
+        try (StateDir.Root root = StateDir.open(tmp, 1, true)) {
+            Engine fresh = new Engine(cfg, EventSink.NONE, Frames.SLOT_CAPACITY, root.worker(0, this::wallMs));
+            assertEquals(0, fresh.expectations().size());
+            fresh.close();
+        }
+    }
 }

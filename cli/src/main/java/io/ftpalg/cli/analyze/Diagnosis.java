@@ -96,6 +96,12 @@ final class Diagnosis {
         return out;
     }
 
+    /** Where the capture was taken, when the TTLs tell (see {@link TcpConn#capturedNear}). */
+    private static String where(TcpConn c) {
+        String near = c.capturedNear();
+        return near == null ? "" : " (By the TTLs, this capture was taken at the " + near + "'s end.)";
+    }
+
     private static String finalReply(Negotiation n) {
         FtpLine fin = n.finalTransferReply();
         return fin != null ? "; the server then said \"" + fin.text + "\"" : "";
@@ -203,7 +209,7 @@ final class Diagnosis {
                             who + ", " + d.client + " -> " + d.server + ", sent " + d.syns.size() + " SYN and got no"
                                     + " answer in this capture: dropped between here and " + d.server.address()
                                     + " (a firewall on the " + (n.active ? "client" : "server") + "'s side)"
-                                    + finalReply(n) + ".",
+                                    + finalReply(n) + "." + where(c),
                             concat(frames(a, n.transfer), dataFrames(n))));
                 case REFUSED ->
                     out.add(new Finding(

@@ -53,6 +53,7 @@ final class Report {
         Map<String, Object> m = sessionRef(s);
         TcpConn c = s.control;
         m.put("detectedBy", c.ftpReason);
+        m.put("capturedNear", c.capturedNear());
         m.put("start", seconds(a, c.first()));
         m.put("ending", c.ending());
         m.put("bytesToServer", c.bytesToServer());
@@ -230,8 +231,12 @@ final class Report {
             sb.append('\n');
             TcpConn c = s.control;
             sb.append(st.dim(String.format(
-                    "  control connection: recognised by %s; %s; %d bytes to the server, %d to the client%n",
-                    c.ftpReason, c.ending(), c.bytesToServer(), c.bytesToClient())));
+                    "  control connection: recognised by %s; %s; %d bytes to the server, %d to the client%s%n",
+                    c.ftpReason,
+                    c.ending(),
+                    c.bytesToServer(),
+                    c.bytesToClient(),
+                    c.capturedNear() == null ? "" : "; captured at the " + c.capturedNear() + "'s end (TTLs)")));
             if (c.merged()) {
                 sb.append(st.dim("  the client's half and the server's half on two interfaces: the server's side sees "
                         + c.clientAtServer + " -> " + c.serverAtServer + "\n"));
