@@ -48,8 +48,11 @@ cat "$W/gw.conf" "$W/bad.conf.tail" >"$W/bad.conf"
 "$FTPALG" check --config "$W/bad.conf" >"$W/out/check-bad.txt" 2>&1
 sc_check config-check-route "check exit $? / $(head -2 "$W/out/check-bad.txt")" \
   grep -q "bad.conf:[0-9]*: route 0.0.0.0/0 via 203.0.113.254: the next hop is on no connected network" "$W/out/check-bad.txt"
-sc_start_ftp_alg "$W/gw.conf" --control-socket "$SOCK" --events "$EVENTS" --metrics "$METRICS" ||
+sc_start_ftp_alg "$W/gw.conf" --control-socket "$SOCK" --events "$EVENTS" --metrics "$METRICS" --host-guard ||
   { sc_fail ftp-alg "did not start"; sc_finish; }
+# The topology leaves host addresses on gin/gout: --host-guard keeps the host's stack off them while we run.
+sc_check host-guard-installed "no ftp_alg_guard table in the gateway namespace: $(ip netns exec "$NS_GW" nft list tables 2>&1 | tr '\n' ' ')" \
+  bash -c "ip netns exec '$NS_GW' nft list tables | grep -q 'table inet ftp_alg_guard_' && ip netns exec '$NS_GW' nft list tables | grep -q 'table arp ftp_alg_guard_'"
 sc_check socket-root-only "control socket is $(stat -c %a "$SOCK" 2>/dev/null), want 600" \
   test "$(stat -c %a "$SOCK" 2>/dev/null)" = 600
 
@@ -169,4 +172,6 @@ rc=$?
 GW_PID=""
 sc_check stop-exit-0 "ftp-alg exited $rc after SIGTERM (want 0)" test "$rc" -eq 0
 sc_check stop-socket-removed "control socket left behind" test ! -e "$SOCK"
+sc_check stop-host-guard-removed "host guard left behind: $(ip netns exec "$NS_GW" nft list tables 2>&1 | grep ftp_alg_guard)" \
+  bash -c "! ip netns exec '$NS_GW' nft list tables | grep -q ftp_alg_guard_"
 sc_finish

@@ -386,6 +386,32 @@ public final class Dataplane implements AutoCloseable {
             return frame(bytes, off, len, 0L);
         }
 
+        /** The one copy of a ring-backed port's frame: from its RX ring slot straight into this ring's slot. */
+        @Override
+        public boolean frame(java.nio.ByteBuffer src, int off, int len, int vlanTag, long offload) {
+            int out = vlanTag != 0 && len >= 12 ? len + 4 : len;
+            if (out > SLOT_CAPACITY - 512) {
+                oversize.incrementAndGet();
+                return true;
+            }
+            long seq;
+            try {
+                seq = ring.tryNext();
+            } catch (InsufficientCapacityException e) {
+                ringFull.incrementAndGet();
+                return true;
+            }
+            PacketEvent ev = ring.get(seq);
+            PacketSlot s = ev.slot;
+            s.length = PacketPort.copyFrame(src, off, len, vlanTag, s.data);
+            s.ingressPort = port;
+            s.timestampNanos = batchTime;
+            s.setOffload(out != len ? io.ftpalg.engine.codec.VirtioNetHeader.shiftCsumStart(offload, 4) : offload);
+            ev.shard = sharder.shard(s.data, s.length, port);
+            ring.publish(seq);
+            return true;
+        }
+
         @Override
         public boolean frame(byte[] bytes, int off, int len, long offload) {
             if (len > SLOT_CAPACITY - 512) {

@@ -21,6 +21,43 @@ public interface PacketPort extends AutoCloseable {
         default boolean frame(byte[] bytes, int off, int len, long offload) {
             return frame(bytes, off, len);
         }
+
+        /**
+         * A received frame still in memory the port owns (an RX ring slot: {@code src[off, off + len)}, absolute),
+         * to be copied out during this call: so that a ring-backed port need not copy it into a buffer of its
+         * own first. {@code vlanTag} != 0 is an 802.1Q/802.1ad tag the kernel stripped into the slot's metadata,
+         * {@code TPID << 16 | TCI}, to put back after the MAC addresses (the frame grows by 4 bytes; {@code
+         * offload}'s csum_start is still counted without it). The default copies into a new array: the live
+         * pipeline's sink overrides it and copies once, straight into its ring slot.
+         */
+        default boolean frame(java.nio.ByteBuffer src, int off, int len, int vlanTag, long offload) {
+            int tag = vlanTag != 0 && len >= 12 ? 4 : 0;
+            byte[] copy = new byte[len + tag];
+            copyFrame(src, off, len, vlanTag, copy);
+            return frame(
+                    copy,
+                    0,
+                    copy.length,
+                    tag == 0 ? offload : io.ftpalg.engine.codec.VirtioNetHeader.shiftCsumStart(offload, 4));
+        }
+    }
+
+    /**
+     * Copies a ring frame into {@code dst} from 0, putting back the stripped VLAN tag ({@code vlanTag} != 0: a TPID is never 0;
+     * TPID << 16 | TCI) after the MAC addresses. Returns the frame's length in {@code dst}.
+     */
+    static int copyFrame(java.nio.ByteBuffer src, int off, int len, int vlanTag, byte[] dst) {
+        if (vlanTag == 0 || len < 12) {
+            src.get(off, dst, 0, len);
+            return len;
+        }
+        src.get(off, dst, 0, 12);
+        dst[12] = (byte) (vlanTag >>> 24);
+        dst[13] = (byte) (vlanTag >>> 16);
+        dst[14] = (byte) (vlanTag >>> 8);
+        dst[15] = (byte) vlanTag;
+        src.get(off + 12, dst, 16, len - 12);
+        return len + 4;
     }
 
     /** The port's name, for messages. */

@@ -130,4 +130,91 @@ class DataplaneTest {
             assertTrue(dp.ticksPublished() >= 5, "ticks once a flow can expire: " + dp.ticksPublished());
         }
     }
+
+    /** A ring-backed port: frames handed over in a direct buffer (its "RX ring"), with a stripped VLAN tag. */
+    static final class RingPort implements PacketPort {
+        final java.nio.ByteBuffer ring = java.nio.ByteBuffer.allocateDirect(1 << 16);
+        final java.util.concurrent.ConcurrentLinkedQueue<int[]> pending =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final List<byte[]> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int next = 100; // frames at an offset, as in a ring slot
+
+        /** Puts {@code frame} into the ring (minus its tag if {@code vlanTag} != 0: the kernel strips it). */
+        synchronized void inject(byte[] frame, int vlanTag) {
+            int off = next;
+            if (vlanTag != 0) {
+                ring.put(off, frame, 0, 12);
+                ring.put(off + 12, frame, 16, frame.length - 16);
+                pending.add(new int[] {off, frame.length - 4, vlanTag});
+            } else {
+                ring.put(off, frame);
+                pending.add(new int[] {off, frame.length, 0});
+            }
+            next += frame.length + 64;
+        }
+
+        @Override
+        public String name() {
+            return "ring";
+        }
+
+        @Override
+        public int receive(Sink sink, int max, long timeoutMs) {
+            int[] f = pending.poll();
+            if (f == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                return 0;
+            }
+            sink.frame(ring, f[0], f[1], f[2], 0L);
+            return 1;
+        }
+
+        @Override
+        public boolean send(byte[] frame, int off, int len) {
+            sent.add(java.util.Arrays.copyOfRange(frame, off, off + len));
+            return true;
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public long drops() {
+            return 0;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** One copy per received frame: from the port's ring straight into the pipeline's slot, VLAN tag put back. */
+    @org.junit.jupiter.api.Test
+    void ringFramesAreCopiedOnceWithTheirVlanTagPutBack() throws Exception {
+        var config = ConfigParser.parse("mode bridge\nport inside\nport outside\n", "test");
+        RingPort inside = new RingPort();
+        RingPort outside = new RingPort();
+        byte[] tagged = io.ftpalg.engine.testing.PacketBuilder.ethernet("02:00:00:00:01:10", "02:00:00:00:01:20")
+                .vlan(0x8100, 0x2007)
+                .etherType(0x88B5, "ring frame".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .padTo(64)
+                .build();
+        byte[] plain = io.ftpalg.engine.testing.PacketBuilder.ethernet("02:00:00:00:01:10", "02:00:00:00:01:20")
+                .etherType(0x88B5, "untagged".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .padTo(60)
+                .build();
+        long[] clock = {1_700_000_000_000_000_000L};
+        try (Dataplane dp =
+                new Dataplane(config, EventSink.NONE, inside, outside, 1, 1024, "adaptive", () -> clock[0])) {
+            dp.start();
+            inside.inject(tagged, 0x8100 << 16 | 0x2007);
+            inside.inject(plain, 0);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (outside.sent.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        assertEquals(2, outside.sent.size());
+        assertArrayEquals(tagged, outside.sent.get(0), "the tag is back where it was, the frame otherwise unchanged");
+        assertArrayEquals(plain, outside.sent.get(1));
+    }
 }

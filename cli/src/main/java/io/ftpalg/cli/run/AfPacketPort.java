@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
 /**
  * A pipeline port over AF_PACKET: a receive ring (TPACKET_V2 by default: every frame is handed over and wakes
  * the receive thread at once; or TPACKET_V3, blocks retired after a timeout) and a TPACKET_V2 transmit ring
- * (bindings module). Frames are copied from the ring mapping into one reusable buffer and handed on; an 802.1Q
+ * (bindings module). Frames are handed on in the ring mapping and copied once, by the pipeline's sink, straight
+ * into its ring slot ({@link PacketPort.Sink#frame(ByteBuffer, int, int, int, long)}); an 802.1Q
  * tag the kernel stripped into the frame's metadata (TP_STATUS_VLAN_VALID) is put back, so that a bridge passes
  * VLANs unchanged. A frame the ring truncated (longer than a V2 slot: {@code tp_snaplen < tp_len}) is dropped
  * and counted, never forwarded cut short.
@@ -28,7 +29,9 @@ final class AfPacketPort implements PacketPort {
     private final String name;
     private final PacketRxRing rx;
     private final PacketTx tx;
-    private final byte[] buffer = new byte[65535 + 22];
+    /** The largest frame handed on: 64 KiB of IP, Ethernet and two VLAN tags. */
+    private static final int MAX_FRAME = 65535 + 22;
+
     private final byte[] vnetOut = new byte[VirtioNetHeader.LENGTH];
     private final boolean vnet;
     private long refused;
@@ -105,31 +108,24 @@ final class AfPacketPort implements PacketPort {
         while (n < max && rx.next()) {
             int len = rx.frameLength();
             int off = rx.frameOffset();
-            int out;
             long offload = vnet ? VirtioNetHeader.read(ring, rx.frameVnetOffset()) : 0L;
             if (len < rx.frameWireLength()) {
                 truncated++; // longer than a slot: the kernel cut it; forwarding it would corrupt it
                 continue;
             }
-            if ((rx.frameStatus() & TP_STATUS_VLAN_VALID) != 0 && len >= 12 && len + 4 <= buffer.length) {
-                ring.get(off, buffer, 0, 12);
+            int vlanTag = 0; // none (a TPID is never 0)
+            if ((rx.frameStatus() & TP_STATUS_VLAN_VALID) != 0) {
                 int tpid = rx.frameVlanTpid() == 0 ? 0x8100 : rx.frameVlanTpid();
-                buffer[12] = (byte) (tpid >>> 8);
-                buffer[13] = (byte) tpid;
-                buffer[14] = (byte) (rx.frameVlanTci() >>> 8);
-                buffer[15] = (byte) rx.frameVlanTci();
-                ring.get(off + 12, buffer, 16, len - 12);
-                out = len + 4;
-                offload = VirtioNetHeader.shiftCsumStart(offload, 4); // csum_start counted without the tag
-            } else if (len <= buffer.length) {
-                ring.get(off, buffer, 0, len);
-                out = len;
-            } else {
+                vlanTag = tpid << 16 | rx.frameVlanTci();
+            }
+            if (len + (vlanTag != 0 ? 4 : 0) > MAX_FRAME) {
                 refused++;
                 continue;
             }
             n++;
-            if (!sink.frame(buffer, 0, out, offload)) {
+            // The one copy: the sink (the pipeline's publisher) copies from the ring slot into its own slot,
+            // putting the stripped tag back on the way; the slot is returned to the kernel after.
+            if (!sink.frame(ring, off, len, vlanTag, offload)) {
                 break;
             }
         }

@@ -31,6 +31,7 @@ final class Operations implements AutoCloseable {
     private ControlServer control;
     private EventFile eventFile;
     private Metrics metrics;
+    private HostGuard hostGuard;
 
     Operations(OpsOptions options, boolean quiet, PrintStream out) {
         this.options = options;
@@ -50,6 +51,27 @@ final class Operations implements AutoCloseable {
 
     ControlServer control() {
         return control;
+    }
+
+    /**
+     * The host's own stack on the ports ({@link HostGuard}): with {@code --host-guard} installs the guard tables
+     * (returns why it cannot, or null); without, reports host addresses or forwarding on the ports in one warning.
+     */
+    String prepareHost(String inside, String outside) {
+        if (options.hostGuard) {
+            try {
+                hostGuard = HostGuard.install(inside, outside);
+                out.println("  host guard: nftables tables inet/arp " + hostGuard.table() + " (removed on exit)");
+            } catch (IOException e) {
+                return "--host-guard: " + e.getMessage();
+            }
+            return null;
+        }
+        java.util.List<HostGuard.Finding> f = HostGuard.inspect(inside, outside);
+        if (!f.isEmpty()) {
+            LOG.warn(HostGuard.message(f));
+        }
+        return null;
     }
 
     /** Starts the hub, the event file, the control socket and metrics. Returns why it cannot, or null. */
@@ -120,6 +142,10 @@ final class Operations implements AutoCloseable {
         hub.close();
         if (eventFile != null) {
             eventFile.close();
+        }
+        if (hostGuard != null) {
+            hostGuard.close();
+            hostGuard = null;
         }
     }
 }

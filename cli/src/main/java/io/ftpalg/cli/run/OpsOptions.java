@@ -28,6 +28,13 @@ public final class OpsOptions {
             description = "serve Prometheus metrics over HTTP on ADDR:PORT (e.g. 127.0.0.1:9475; off by default)")
     String metrics;
 
+    @Option(
+            names = "--host-guard",
+            description = "install an nftables table (inet and arp) that stops the host's own stack from answering,"
+                    + " sending or forwarding on the two ports while ftp-alg runs; removed on exit. Without it, host"
+                    + " addresses or forwarding on the ports are reported at start (README 'Preparing the host')")
+    boolean hostGuard;
+
     Path controlSocketPath() {
         return controlSocket == null ? Path.of(ControlServer.DEFAULT_PATH) : Path.of(controlSocket);
     }

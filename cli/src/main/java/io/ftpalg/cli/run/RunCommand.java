@@ -208,6 +208,12 @@ public final class RunCommand implements Callable<Integer> {
         System.out.flush();
 
         Operations operations = new Operations(ops, quiet, System.out);
+        String hostRefusal = operations.prepareHost(pc[0].interfaceName(), pc[1].interfaceName());
+        if (hostRefusal != null) {
+            inside.close();
+            outside.close();
+            return refuse(hostRefusal);
+        }
         StateDir.Root state;
         Dataplane dp;
         try {
