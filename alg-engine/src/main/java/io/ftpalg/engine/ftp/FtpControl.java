@@ -273,7 +273,11 @@ public final class FtpControl {
                 return c;
             }
         }
-        boolean lineRegion = newBytes > 0 || (release && heldLen > 0);
+        // Held bytes go out only in a segment that reaches them: one of new bytes (it ends past the held line), a
+        // FIN at its end, or a retransmission that covers the start of the held line. An old retransmission that
+        // ends before it (a far older range) must not carry them: they would be written at that segment's sequence
+        // numbers, where the receiver discards them as duplicates, and the stream would have a hole for good.
+        boolean lineRegion = newBytes > 0 || (release && heldLen > 0 && (int) (seq + len - heldStart) >= 0);
         if (lineRegion) {
             int lane0 = lane * sessions.maxLine;
             System.arraycopy(sessions.held, lane0, work, 0, heldLen);

@@ -1367,6 +1367,28 @@ class AdversarialCorpusTest {
                 .n(EXPECT_CREATED, 1)
                 .live(ACTIVE_50000));
 
+        rows.add(row(
+                        "hold-release-on-old-retransmit",
+                        "found by ControlStreamFuzzTest: a PORT prefix held past the hold timeout, then a retransmission"
+                                + " of a much older byte: the held bytes are released only in a segment that reaches"
+                                + " them (they used to go out at the old segment's sequence numbers: a hole for good)",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            Conn c = x.f.c;
+                            long old = c.sndNxt();
+                            x.cmd("NOOP\r\n");
+                            c.send("PORT 192,0,2,10,");
+                            x.eq("", x.f.s.take(), "held");
+                            x.net.advanceMillis(12_000);
+                            c.retransmit(old, "N");
+                            c.send("195,80\r\n");
+                            x.eq("PORT 203,0,113,1,195,80\r\n", x.f.s.take(), "server got the whole line, in order");
+                            x.eq("NOOP\r\n", x.cmd("NOOP\r\n"), "stream goes on");
+                        })
+                .n(DROP_FTP_OUT_OF_ORDER, 0)
+                .live(ACTIVE_50000));
+
         // ---- 3. lenient syntax still has a shape ------------------------------------------------------------------
         rows.add(shape("shape-229-junk-before-paren", "EPSV\r\n", "229 Entering Extended Passive Mode (|||30000|x)"));
         rows.add(shape("shape-229-junk-after", "EPSV\r\n", "229 Entering Extended Passive Mode (|||30000|)junk"));

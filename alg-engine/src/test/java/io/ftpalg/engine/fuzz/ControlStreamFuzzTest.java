@@ -167,6 +167,9 @@ class ControlStreamFuzzTest {
 
         SimNet net = new SimNet(e); // shares the engine: not closed here
         net.setClock(clockNanos);
+        if (TRACE) {
+            System.out.println("=== input of " + data.remainingBytes() + " bytes");
+        }
         FtpDriver f = new FtpDriver(
                 net,
                 net.host("client", CLIENT, PacketSlot.PORT_INSIDE),
@@ -216,6 +219,10 @@ class ControlStreamFuzzTest {
                     default -> {
                         // Nothing sent: a later segment of the other side may still carry acks.
                     }
+                }
+                if (TRACE) {
+                    System.out.println("  -> last drop " + e.lastDrop() + ", client sndNxt " + client.conn.sndNxt()
+                            + ", server rcvNxt " + server.conn.rcvNxt() + ", errors " + net.errors);
                 }
                 check(e, net, errorsBefore, lost || drops(e) != dropsAtStart);
             }

@@ -232,7 +232,13 @@ class SessionsFuzzTest {
                         conn.sendRaw(
                                 TcpHeader.RST | TcpHeader.ACK, conn.sndNxt(), conn.rcvNxt(), text(words(in, server)));
                     case 5 -> conn.sendRaw(TcpHeader.PSH, conn.sndNxt(), 0, text(words(in, server)));
-                    case 6 -> conn.retransmitSyn(server);
+                    case 6 -> {
+                        // A late SYN on a live connection. After a RST the tuple is free: a SYN there opens a new
+                        // connection (the gateway makes a new flow, as Linux), which SimNet's ends cannot follow.
+                        if (!conn.closedByReset() && !(server ? s.client : s.server).closedByReset()) {
+                            conn.retransmitSyn(server);
+                        }
+                    }
                     case 7 -> conn.sendRaw(TcpHeader.RST, (conn.sndNxt() + 1 + in.u8() * 977L) & 0xFFFF_FFFFL, 0, "");
                     case 8 -> retransmit(in, conn, sent, server ? s.serverBase : s.clientBase);
                     case 9 -> {

@@ -432,6 +432,11 @@ public final class SimNet implements AutoCloseable {
         /** This end reset the connection: like a closed TCP, it takes nothing more in. */
         boolean resetSent;
 
+        /** True once this end sent or accepted a RST: the connection is gone for both of its stacks. */
+        public boolean closedByReset() {
+            return resetSent || resetReceived;
+        }
+
         /** What arrived since the last call, as text. */
         public String take() {
             byte[] all = received.toByteArray();
