@@ -6,6 +6,7 @@ import io.ftpalg.engine.codec.Ipv4Header;
 import io.ftpalg.engine.codec.Ipv6Header;
 import io.ftpalg.engine.codec.TcpHeader;
 import io.ftpalg.engine.config.FtpConfig;
+import io.ftpalg.engine.flow.FlowState;
 import io.ftpalg.engine.flow.FlowTable;
 import io.ftpalg.engine.pipeline.PacketSlot;
 import io.ftpalg.engine.report.EventSink;
@@ -117,7 +118,7 @@ public final class FtpControl {
             if (s.payloadLength > 0) {
                 counters.inc(Counter.FTP_UNDELIVERED_NOT_PARSED);
             }
-            if (resetAccepted(s, lane)) {
+            if (resetAccepted(s, flow, dir, lane)) {
                 sessions.flags[session] |= FtpSessions.F_RESET;
             }
             read = false;
@@ -176,13 +177,17 @@ public final class FtpControl {
      * the sender has sent. A blind RST elsewhere gets only a challenge ACK and leaves the connection alive, so it
      * must not stop the ALG either. A lane whose stream is not followed accepts any RST.
      */
-    private boolean resetAccepted(PacketSlot s, int lane) {
+    private boolean resetAccepted(PacketSlot s, int flow, int dir, int lane) {
         long next = sessions.next[lane];
         if (next < 0) {
             return true;
         }
         int rel = (int) (s.seq - next);
-        return rel <= 0 && rel >= -sessions.heldLen[lane];
+        // A FIN this side sent takes one sequence number after its last byte: a RST after it comes at next + 1.
+        int fin = (flows.state(flow) & (dir == FlowTable.ORIGINAL ? FlowState.FIN_ORIGINAL : FlowState.FIN_REPLY)) != 0
+                ? 1
+                : 0;
+        return rel <= fin && rel >= -sessions.heldLen[lane];
     }
 
     /**

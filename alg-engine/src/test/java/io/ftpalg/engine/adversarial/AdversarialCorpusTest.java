@@ -1306,6 +1306,26 @@ class AdversarialCorpusTest {
                 .n(EXPECT_CREATED, 0)
                 .live());
         rows.add(row(
+                        "data-after-fin-and-rst",
+                        "found by SessionsFuzzTest: the server closes (FIN) then resets; the RST, one past its last byte"
+                                + " because of the FIN, is accepted, so the PORTs its peer sends afterwards are not read",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.f.s.close();
+                            x.f.s.reset();
+                            Conn c = x.f.c;
+                            c.sendRaw(
+                                    TcpHeader.PSH | TcpHeader.ACK,
+                                    c.sndNxt(),
+                                    c.rcvNxt(),
+                                    "PORT 192,0,2,10,195,80\r\n");
+                        })
+                .n(FTP_UNDELIVERED_NOT_PARSED, 1)
+                .n(FTP_PORT, 0)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
                         "blind-rst-out-of-window",
                         "a RST whose sequence is not the next expected byte (RFC 5961 3.2: not accepted) does not stop"
                                 + " the ALG: the next PORT is rewritten",
