@@ -120,6 +120,15 @@ public final class FtpControl {
             }
             if (resetAccepted(s, flow, dir, lane)) {
                 sessions.flags[session] |= FtpSessions.F_RESET;
+                int held = sessions.heldLen[lane];
+                if (held > 0 && (int) (s.seq - sessions.next[lane]) >= 0) {
+                    // The held bytes never reached the receiver and now never will: it expects them next, so the
+                    // RST goes at their start, where the receiver accepts it, instead of after them.
+                    long at = (sessions.next[lane] - held) & 0xFFFF_FFFFL;
+                    setField32(s, s.l4Offset + TcpHeader.SEQ_OFFSET, at);
+                    s.seq = at;
+                    sessions.heldLen[lane] = 0;
+                }
             }
             read = false;
         } else if ((sessions.flags[session] & FtpSessions.F_RESET) != 0) {

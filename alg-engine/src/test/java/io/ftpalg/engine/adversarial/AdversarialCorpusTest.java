@@ -1326,6 +1326,23 @@ class AdversarialCorpusTest {
                 .n(EXPECT_CREATED, 0)
                 .live());
         rows.add(row(
+                        "rst-after-held-line",
+                        "found by SessionsFuzzTest: the server resets while a 227 prefix of its is held; the RST goes to"
+                                + " the client at the held line's start (where the client accepts it), the held bytes"
+                                + " are dropped, nothing is read after",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.cmd("PASV\r\n");
+                            x.f.s.send("227 Entering Pa");
+                            x.eq("", x.f.c.take(), "held");
+                            x.f.s.reset();
+                            x.eq(true, x.f.c.resetReceived, "the client accepted the RST");
+                        })
+                .n(FTP_LINES_HELD, 1)
+                .n(EXPECT_CREATED, 0)
+                .live());
+        rows.add(row(
                         "blind-rst-out-of-window",
                         "a RST whose sequence is not the next expected byte (RFC 5961 3.2: not accepted) does not stop"
                                 + " the ALG: the next PORT is rewritten",
