@@ -228,9 +228,7 @@ class SessionsFuzzTest {
                     case 0, 1 -> send(in, conn, sent, words(in, server), true);
                     case 2 -> send(in, conn, sent, raw(in), true);
                     case 3 -> send(in, conn, sent, server ? block(in) : words(in, false), true);
-                    case 4 ->
-                        conn.sendRaw(
-                                TcpHeader.RST | TcpHeader.ACK, conn.sndNxt(), conn.rcvNxt(), text(words(in, server)));
+                    case 4 -> conn.resetWith(text(words(in, server))); // its own stack is closed after it
                     case 5 -> conn.sendRaw(TcpHeader.PSH, conn.sndNxt(), 0, text(words(in, server)));
                     case 6 -> {
                         // A late SYN on a live connection. After a RST the tuple is free: a SYN there opens a new

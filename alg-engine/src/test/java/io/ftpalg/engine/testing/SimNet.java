@@ -267,7 +267,9 @@ public final class SimNet implements AutoCloseable {
             Conn c = conns.get(key);
             // A new SYN on the tuple of a connection that has closed (its FIN received: TIME_WAIT here) opens a new
             // connection, as real stacks allow (RFC 9293 3.10.7.4).
-            boolean reuse = c != null && (c.finReceived || c.resetReceived);
+            // Only once both FINs passed (TIME_WAIT) or after a reset: a SYN on a half-closed connection
+            // (CLOSE_WAIT) is a late retransmission, answered by the connection itself.
+            boolean reuse = c != null && ((c.finReceived && c.finSent) || c.resetReceived || c.resetSent);
             if (c == null || reuse && (s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN) {
                 if ((s.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) == TcpHeader.SYN && listening.contains(s.dstPort)) {
                     c = new Conn(this, s.dstPort, remote, s.srcPort, isn += 0x0101_0000);
@@ -379,7 +381,11 @@ public final class SimNet implements AutoCloseable {
             host.sendFrame(f);
         }
 
+        /** This end sent its FIN. */
+        boolean finSent;
+
         public void close() {
+            finSent = true;
             long seq = sndNxt;
             sndNxt = (seq + 1) & 0xFFFF_FFFFL;
             sendFlags(TcpHeader.FIN | TcpHeader.ACK, seq, rcvNxt, new byte[0]);
@@ -404,6 +410,12 @@ public final class SimNet implements AutoCloseable {
 
         /** The ack the SYN-ACK of an accepted connection carried (its peer's ISN + 1). */
         long iss0Ack;
+
+        /** Resets the connection with {@code payload} carried on the RST (its own stack is closed after it). */
+        public void resetWith(String payload) {
+            resetSent = true;
+            sendFlags(TcpHeader.RST | TcpHeader.ACK, sndNxt, rcvNxt, payload.getBytes(StandardCharsets.ISO_8859_1));
+        }
 
         public void reset() {
             resetSent = true;
