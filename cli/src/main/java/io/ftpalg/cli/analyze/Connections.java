@@ -27,27 +27,6 @@ final class Connections {
     static Connections build(List<Frame> frames) {
         Connections cs = new Connections();
         Map<String, TcpConn> byKey = new HashMap<>();
-        // Detection everywhere; checksums not verified: a capture on a sending host holds segments whose TCP
-        // checksum the NIC fills in later (checksum offload).
-        FtpConfig base = FtpConfig.defaults();
-        FtpConfig cfg = new FtpConfig(
-                base.ports(),
-                base.loose(),
-                base.minDataPort(),
-                base.expectTimeoutMs(),
-                base.maxExpectPerSession(),
-                base.maxExpect(),
-                base.maxLine(),
-                base.holdTimeoutMs(),
-                false,
-                base.sessions(),
-                base.strict(),
-                base.syntaxCheck(),
-                base.maskSyst(),
-                base.denyCommands(),
-                false,
-                0,
-                FtpDetect.ANY);
         for (Frame f : frames) {
             if (!f.isTcp()) {
                 continue;
@@ -188,12 +167,13 @@ final class Connections {
         return true;
     }
 
-    /** The engine's FtpDetector over each connection's frames, from its SYN. */
-    private static void detect(Connections cs) {
-        // Detection everywhere; checksums not verified: a capture on a sending host holds segments whose TCP
-        // checksum the NIC fills in later (checksum offload).
+    /**
+     * Detection everywhere; checksums not verified: a capture on a sending host holds segments whose TCP checksum
+     * the NIC fills in later (checksum offload).
+     */
+    private static FtpConfig detectConfig() {
         FtpConfig base = FtpConfig.defaults();
-        FtpConfig cfg = new FtpConfig(
+        return new FtpConfig(
                 base.ports(),
                 base.loose(),
                 base.minDataPort(),
@@ -211,7 +191,11 @@ final class Connections {
                 false,
                 0,
                 FtpDetect.ANY);
-        FtpDetector detector = new FtpDetector(cfg, 1);
+    }
+
+    /** The engine's FtpDetector over each connection's frames, from its SYN. */
+    private static void detect(Connections cs) {
+        FtpDetector detector = new FtpDetector(detectConfig(), 1);
         PacketSlot slot = new PacketSlot(1 << 16);
         for (TcpConn c : cs.all) {
             if (!c.sawSyn) {
