@@ -288,6 +288,11 @@ public final class ExpectationTable implements AutoCloseable {
         return (int) (Bytes.i64(value, 40) >>> 32) != controlFlow;
     }
 
+    /** Live expectations of one session. */
+    public int sessionSize(int session) {
+        return sessionCount[session];
+    }
+
     /**
      * Removes every expectation of a session (its control connection ended), copying each into {@code sink}
      * before calling {@code onRemoved}. Returns how many were removed.

@@ -161,6 +161,11 @@ public final class FtpControl {
         return null;
     }
 
+    /** True once the session's control connection was reset (an accepted RST, or a line-limit reset). */
+    public boolean isReset(int session) {
+        return (sessions.flags[session] & FtpSessions.F_RESET) != 0;
+    }
+
     /**
      * A SYN (or SYN-ACK) starts the lane's stream at ISN + 1, but only while the lane has carried no data: a late
      * retransmission arriving after data (a lossy or reordering path), or a SYN injected into a synchronized
@@ -178,6 +183,11 @@ public final class FtpControl {
         sessions.next[lane] = start;
         sessions.lineState[lane] = FtpSessions.LINE_START;
         sessions.heldLen[lane] = 0;
+    }
+
+    /** {@link #resetAccepted} for the engine, before the segment moves the flow's TCP state. */
+    public boolean resetAcceptable(PacketSlot s, int flow, int dir, int session) {
+        return resetAccepted(s, flow, dir, session * 2 + dir);
     }
 
     /**

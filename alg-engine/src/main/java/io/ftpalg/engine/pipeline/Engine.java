@@ -95,6 +95,7 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
     private final Expectation scratch = new Expectation();
     private final ExpectationTable.Removed onExpired;
     private final ExpectationTable.Removed onRemovedWithControl;
+    private final ExpectationTable.Removed onRemovedOnReset;
 
     /** The last drop reason, for callers that report per packet (replay). */
     private Counter lastDrop;
@@ -176,6 +177,10 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         this.onRemovedWithControl = e -> {
             counters.inc(Counter.EXPECT_REMOVED_WITH_CONTROL);
             reportExpectation("removed", e, "control connection ended");
+        };
+        this.onRemovedOnReset = e -> {
+            counters.inc(Counter.EXPECT_REMOVED_ON_RESET);
+            reportExpectation("removed", e, "control connection reset");
         };
     }
 
@@ -378,7 +383,19 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
 
         int word = flows.state(flow);
         if (proto == 6) {
-            int next = tcp.update(word, dir, s.tcpFlags);
+            int next;
+            if ((s.tcpFlags & TcpHeader.RST) != 0
+                    && flows.session(flow) >= 0
+                    && !ftp.resetAcceptable(s, flow, dir, flows.session(flow))) {
+                // A RST its receiver will not accept (RFC 5961 section 3.2: not at the next byte it expects; a blind
+                // or stale one) leaves the control connection as it is, here as there: closing the flow on it would
+                // let a SYN on the tuple start a new flow and drop the session's sequence offsets while both ends
+                // carry on. It goes on to the receiver, which answers it with a challenge ACK.
+                counters.inc(Counter.TCP_RESET_NOT_ACCEPTED);
+                next = word;
+            } else {
+                next = tcp.update(word, dir, s.tcpFlags);
+            }
             if (next == TcpTracker.INVALID) {
                 return drop(Counter.DROP_TCP_INVALID);
             }
@@ -403,11 +420,15 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
                         // and the segment itself goes on as a RST to its receiver, without the line.
                         resets.resetSender(s);
                         ftp.resetTowardsReceiver(s, session, dir);
+                        removeOnReset(session);
                         flows.state(flow, FlowState.withTcp(word, FlowState.TCP_CLOSE));
                         flows.deadline(flow, now + tcp.timeoutMs(flows.state(flow)));
                         return finish(s, flow, dir);
                     }
                     return drop(v);
+                }
+                if ((s.tcpFlags & TcpHeader.RST) != 0 && ftp.isReset(session)) {
+                    removeOnReset(session);
                 }
                 if (keepalive.enabled()) {
                     keepalive.record(s, flow, session, dir, now);
@@ -1069,6 +1090,18 @@ public final class Engine implements FtpNegotiator, AutoCloseable {
         flows.deadline(flow, now + tcp.timeoutMs(word));
         counters.inc(Counter.FTP_CONTROL_KEPT_ALIVE);
         return true;
+    }
+
+    /**
+     * A control connection that was reset takes its unused expectations with it at once, not when its flow expires:
+     * a PORT or 227 that passed just before the reset may never have reached the application it was for (the
+     * receiver's stack had already closed, and answered it with the RST that shows it), so nothing may still be
+     * open on its word. Data connections already made are flows of their own and go on.
+     */
+    private void removeOnReset(int session) {
+        if (expectations.sessionSize(session) > 0) {
+            expectations.removeSession(session, scratch, onRemovedOnReset);
+        }
     }
 
     private void expire(int flow, Counter why) {

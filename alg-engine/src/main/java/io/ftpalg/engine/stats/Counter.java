@@ -45,6 +45,11 @@ public enum Counter {
     DROP_TCP_INVALID(105, "drop-tcp-invalid"),
     DROP_INBOUND_UNSOLICITED(106, "drop-inbound-unsolicited"),
     TCP_RESET_SEEN(107, "tcp-reset-seen"),
+    /**
+     * A RST on an FTP control connection at a sequence number its receiver does not accept (RFC 5961 section 3.2):
+     * forwarded, but the connection's state stays as it was.
+     */
+    TCP_RESET_NOT_ACCEPTED(124, "tcp-reset-not-accepted"),
     FLOW_CLOSED(108, "flow-closed"),
     DROP_TTL_EXCEEDED(109, "drop-ttl-exceeded"),
     DROP_NO_ROUTE(110, "drop-no-route"),
@@ -193,6 +198,11 @@ public enum Counter {
     EXPECT_REFUSED_TABLE_FULL(404, "expect-refused-table-full"),
     EXPECT_REFUSED_NO_MAPPING(405, "expect-refused-no-mapping"),
     EXPECT_REMOVED_WITH_CONTROL(406, "expect-removed-with-control"),
+    /**
+     * An unused expectation removed when its control connection was reset (an accepted RST, or ftp-alg's own reset
+     * past a line limit): the negotiation it came from may never have reached the application it was for.
+     */
+    EXPECT_REMOVED_ON_RESET(407, "expect-removed-on-reset"),
     /** An expectation removed by an operator ({@code ftp-alg conntrack -F expect}). */
     EXPECT_FLUSHED(420, "expect-flushed"),
 

@@ -1405,6 +1405,50 @@ class AdversarialCorpusTest {
                 .live(ACTIVE_50000));
 
         rows.add(row(
+                        "blind-rst-then-late-syn",
+                        "found by SessionsFuzzTest: a RST far outside the window, then the client's SYN again; the RST"
+                                + " is not accepted (RFC 5961 3.2), so it does not close the flow, and the SYN does not"
+                                + " start a new one that would drop the session's sequence offsets (the client used to"
+                                + " get acks beyond what it sent after a rewrite)",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.eq(
+                                    "EPRT |1|203.0.113.1|50000|\r\n",
+                                    x.cmd("EPRT |1|192.0.2.10|50000|\r\n"),
+                                    "server got");
+                            Conn s = x.f.s;
+                            s.sendRaw(TcpHeader.RST, (s.sndNxt() + 250_000) & 0xFFFF_FFFFL, 0, "");
+                            x.f.c.retransmitSyn(false);
+                            x.eq(
+                                    "200 EPRT command successful.\r\n",
+                                    x.rep("200 EPRT command successful.\r\n"),
+                                    "client got");
+                            x.eq(true, x.f.c.allAcked(), "the client's data all acknowledged, in its own numbers");
+                        })
+                .n(TCP_RESET_NOT_ACCEPTED, 1)
+                .n(FLOW_REOPENED, 0)
+                .n(EXPECT_CREATED, 1)
+                .live(ACTIVE_50000));
+        rows.add(row(
+                        "expectation-removed-on-reset",
+                        "found by SessionsFuzzTest: the server resets its control connection and the RST is lost;"
+                                + " the client's PORT then passes and opens a pinhole, the server's closed stack answers"
+                                + " it with a RST at exactly the client's next byte (RFC 9293 3.10.7.1), which is"
+                                + " accepted, and the pinhole, for a PORT no server will act on, goes with it",
+                        SNAT,
+                        x -> {
+                            x.login();
+                            x.net.loseNext();
+                            x.f.s.reset(); // lost on its way; the server's stack is closed
+                            x.f.c.send("PORT 192,0,2,10,195,80\r\n");
+                            x.eq(true, x.f.c.resetReceived, "the client accepted the closed stack's RST");
+                        })
+                .n(EXPECT_CREATED, 1)
+                .n(EXPECT_REMOVED_ON_RESET, 1)
+                .live());
+
+        rows.add(row(
                         "hold-release-on-old-retransmit",
                         "found by ControlStreamFuzzTest: a PORT prefix held past the hold timeout, then a retransmission"
                                 + " of a much older byte: the held bytes are released only in a segment that reaches"

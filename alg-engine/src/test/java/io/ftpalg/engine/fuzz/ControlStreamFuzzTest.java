@@ -233,15 +233,15 @@ class ControlStreamFuzzTest {
 
     private static void send(FuzzedDataProvider data, Side side) {
         byte[] bytes = bytes(data, side.client);
-        if (bytes.length == 0) {
-            return;
+        if (bytes.length == 0 || !side.conn.canSend()) {
+            return; // after its FIN an end sends nothing new (its retransmissions and injections still go)
         }
         side.sent.writeBytes(bytes);
         trace(side, "sends", bytes);
         // Split into up to 4 segments at fuzzer-chosen points.
         int pieces = data.consumeInt(1, 4);
         int off = 0;
-        for (int i = 0; i < pieces && off < bytes.length; i++) {
+        for (int i = 0; i < pieces && off < bytes.length && side.conn.canSend(); i++) {
             int n = i == pieces - 1 ? bytes.length - off : data.consumeInt(1, bytes.length - off);
             side.conn.sendPieces(new String(bytes, off, n, StandardCharsets.ISO_8859_1));
             off += n;

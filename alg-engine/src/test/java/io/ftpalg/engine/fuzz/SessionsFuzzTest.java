@@ -272,13 +272,13 @@ class SessionsFuzzTest {
 
     /** Sends {@code bytes}, split into up to 4 segments where the script says (or in one, {@code split} false). */
     private static void send(Script in, Conn conn, ByteArrayOutputStream sent, byte[] bytes, boolean split) {
-        if (bytes.length == 0) {
-            return;
+        if (bytes.length == 0 || !conn.canSend()) {
+            return; // after its FIN or a reset an end sends nothing new (injections still go: sendRaw)
         }
         sent.writeBytes(bytes);
         int pieces = split ? 1 + in.upTo(3) : 1;
         int off = 0;
-        for (int i = 0; i < pieces && off < bytes.length; i++) {
+        for (int i = 0; i < pieces && off < bytes.length && conn.canSend(); i++) {
             int n = i == pieces - 1 ? bytes.length - off : 1 + in.upTo(bytes.length - off - 1);
             conn.sendPieces(new String(bytes, off, n, StandardCharsets.ISO_8859_1));
             off += n;

@@ -37,7 +37,13 @@ import java.util.Map;
  */
 public final class SimNet implements AutoCloseable {
     public static final String GW_INSIDE_MAC = "02:00:00:00:00:01";
+    /** The receive window every end advertises (and checks a RST's sequence number against). */
+    static final int WINDOW = 64240;
+
     public static final String GW_OUTSIDE_MAC = "02:00:00:00:00:02";
+
+    /** {@code -Dsimnet.trace=true} prints every frame into the gateway, its verdict, and every delivery. */
+    static final boolean TRACE = Boolean.getBoolean("simnet.trace");
 
     /** One frame seen at the engine: ingress for inputs, egress for outputs. */
     public record Frame(int port, long timeNanos, byte[] bytes) {}
@@ -166,7 +172,13 @@ public final class SimNet implements AutoCloseable {
             slot.ingressPort = f.port;
             slot.timestampNanos = f.timeNanos;
             engineClock = f.timeNanos;
+            if (TRACE) {
+                trace("in  ", f.bytes);
+            }
             int verdict = engine.process(slot);
+            if (TRACE) {
+                System.out.println("     verdict " + verdict + (verdict == Engine.DROP ? " " + engine.lastDrop() : ""));
+            }
             if (verdict == Engine.FORWARD) {
                 byte[] out = Arrays.copyOf(slot.data, slot.length);
                 outputs.add(new Frame(slot.egressPort, f.timeNanos, out));
@@ -185,6 +197,9 @@ public final class SimNet implements AutoCloseable {
         if (decoder.decode(rx) != null || rx.l4Proto != 6) {
             return;
         }
+        if (TRACE) {
+            System.out.println("  out " + describeSegment(rx));
+        }
         if (!io.ftpalg.engine.codec.Checksum.verifyL4(rx)) {
             errors.add("bad TCP checksum delivered: " + describe(rx));
             return; // the receiving TCP discards it
@@ -196,6 +211,31 @@ public final class SimNet implements AutoCloseable {
             }
         }
         errors.add("no host for " + describe(rx) + " on side " + side);
+    }
+
+    private final PacketSlot traced = new PacketSlot(Frames.SLOT_CAPACITY);
+
+    private void trace(String what, byte[] frame) {
+        System.arraycopy(frame, 0, traced.data, 0, frame.length);
+        traced.length = frame.length;
+        System.out.println(what + (decoder.decode(traced) == null ? describeSegment(traced) : "(undecodable)"));
+    }
+
+    /** "a:p -> b:q [SA] seq 1 ack 2 "payload"", for traces. */
+    private static String describeSegment(PacketSlot s) {
+        StringBuilder b = new StringBuilder(describe(s)).append(" [");
+        String names = "FSRPAU";
+        for (int i = 0; i < names.length(); i++) {
+            if ((s.tcpFlags & (1 << i)) != 0) {
+                b.append(names.charAt(i));
+            }
+        }
+        b.append("] seq ").append(s.seq).append(" ack ").append(s.ack).append(" \"");
+        for (int i = 0; i < s.payloadLength; i++) {
+            int c = s.data[s.payloadOffset + i] & 0xFF;
+            b.append(c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c));
+        }
+        return b.append('"').toString();
     }
 
     private static String describe(PacketSlot s) {
@@ -348,7 +388,22 @@ public final class SimNet implements AutoCloseable {
             send(ascii.getBytes(StandardCharsets.ISO_8859_1));
         }
 
+        /**
+         * True while this end may still send data: not after its own FIN or a reset (a real stack cannot; segments
+         * an attacker injects there go through {@link #sendRaw} or {@link #retransmit}).
+         */
+        public boolean canSend() {
+            return !finSent && !closedByReset();
+        }
+
+        private void checkCanSend() {
+            if (!canSend()) {
+                throw new IllegalStateException(host.name + ":" + localPort + " sends after its FIN or a reset");
+            }
+        }
+
         public void send(byte[] data) {
+            checkCanSend();
             for (int off = 0; off < data.length; off += mss) {
                 byte[] seg = Arrays.copyOfRange(data, off, Math.min(data.length, off + mss));
                 long seq = sndNxt;
@@ -359,6 +414,7 @@ public final class SimNet implements AutoCloseable {
 
         /** Sends data split into the given pieces, one segment each (e.g. "PO", "RT 1,2,3,4,5,6\r\n"). */
         public void sendPieces(String... pieces) {
+            checkCanSend();
             for (String p : pieces) {
                 byte[] seg = p.getBytes(StandardCharsets.ISO_8859_1);
                 long seq = sndNxt;
@@ -384,7 +440,11 @@ public final class SimNet implements AutoCloseable {
         /** This end sent its FIN. */
         boolean finSent;
 
+        /** Sends this end's FIN; closing again, or after a reset, does nothing (as for a socket). */
         public void close() {
+            if (!canSend()) {
+                return;
+            }
             finSent = true;
             long seq = sndNxt;
             sndNxt = (seq + 1) & 0xFFFF_FFFFL;
@@ -427,12 +487,13 @@ public final class SimNet implements AutoCloseable {
          * gateway. The bytes count as sent (a retransmission carries them again).
          */
         public void sendCorrupted(String ascii) {
+            checkCanSend();
             byte[] seg = ascii.getBytes(StandardCharsets.ISO_8859_1);
             long seq = sndNxt;
             sndNxt = (seq + seg.length) & 0xFFFF_FFFFL;
             byte[] f = builder()
                     .tcp(localPort, remotePort, seq, rcvNxt, TcpHeader.PSH | TcpHeader.ACK)
-                    .window(64240)
+                    .window(WINDOW)
                     .payload(seg)
                     .build();
             int l3 = 14;
@@ -474,9 +535,23 @@ public final class SimNet implements AutoCloseable {
                     : b.ipv4(host.ip, remoteIp).df();
         }
 
+        /** Challenge ACKs this end sent (RFC 5961 section 3.2). */
+        public int challengeAcks;
+
+        private void answerClosed(PacketSlot s) {
+            if ((s.tcpFlags & TcpHeader.ACK) != 0) {
+                sendFlags(TcpHeader.RST, s.ack, 0, new byte[0]);
+            } else {
+                int len = s.payloadLength
+                        + ((s.tcpFlags & TcpHeader.SYN) != 0 ? 1 : 0)
+                        + ((s.tcpFlags & TcpHeader.FIN) != 0 ? 1 : 0);
+                sendFlags(TcpHeader.RST | TcpHeader.ACK, 0, (s.seq + len) & 0xFFFF_FFFFL, new byte[0]);
+            }
+        }
+
         void sendFlags(int flags, long seq, long ack, byte[] payload) {
             PacketBuilder b =
-                    builder().tcp(localPort, remotePort, seq, ack, flags).window(64240);
+                    builder().tcp(localPort, remotePort, seq, ack, flags).window(WINDOW);
             if ((flags & TcpHeader.SYN) != 0) {
                 b.mss(mss).sackPermitted();
             }
@@ -486,11 +561,25 @@ public final class SimNet implements AutoCloseable {
         void receive(PacketSlot s) {
             int flags = s.tcpFlags;
             if (resetSent || (resetReceived && (flags & TcpHeader.SYN) == 0)) {
-                return; // closed by a reset: nothing more is delivered (RFC 9293 3.10.7.4)
+                // Closed by a reset: nothing more is delivered, and a closed TCP answers anything but a RST with a
+                // RST (RFC 9293 section 3.10.7.1): <SEQ=SEG.ACK><CTL=RST>, or without ACK
+                // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+                if ((flags & TcpHeader.RST) == 0) {
+                    answerClosed(s);
+                }
+                return;
             }
             if ((flags & TcpHeader.RST) != 0) {
                 if (established && s.seq != rcvNxt) {
-                    return; // RFC 5961 section 3.2: a RST not at the next expected byte is not accepted
+                    // RFC 5961 section 3.2: a RST not at the next expected byte is not accepted; inside the window
+                    // it is answered with a challenge ACK (a genuine sender, whose stack is closed, then answers
+                    // that with a RST at exactly this end's next expected byte), outside it is dropped.
+                    long rel = (s.seq - rcvNxt) & 0xFFFF_FFFFL;
+                    if (rel < WINDOW) {
+                        challengeAcks++;
+                        sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+                    }
+                    return;
                 }
                 resetReceived = true;
                 resetFrame = Arrays.copyOf(s.data, s.length);
@@ -507,7 +596,12 @@ public final class SimNet implements AutoCloseable {
             }
             if ((flags & TcpHeader.SYN) != 0) {
                 if ((flags & TcpHeader.ACK) == 0) {
-                    return; // retransmitted SYN
+                    if (established) {
+                        // A SYN on a synchronized connection: a challenge ACK, nothing else (RFC 5961 section 4).
+                        challengeAcks++;
+                        sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
+                    }
+                    return;
                 }
                 if (established) {
                     // A SYN-ACK again on a synchronized connection (a late retransmission): RFC 9293 3.10.7.4 and
@@ -531,6 +625,10 @@ public final class SimNet implements AutoCloseable {
                     keepalivesAnswered++;
                     sendFlags(TcpHeader.ACK, sndNxt, rcvNxt, new byte[0]);
                 }
+                return;
+            }
+            if (finReceived && len > 0 && (int) (s.seq - rcvNxt) >= 0) {
+                // After the peer's FIN (CLOSE-WAIT, TIME-WAIT) new segment text is ignored (RFC 9293 3.10.7.4).
                 return;
             }
             int rel = (int) (s.seq - rcvNxt);
